@@ -1,0 +1,9 @@
+"""Feature interactions inside neural networks, with the conventions of scikit-learn.
+
+``sk_interact`` trains (or takes) PyTorch networks through skorch and reads their
+feature interactions off exact higher-order derivatives computed with ``torch.func``.
+"""
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["__version__"]
