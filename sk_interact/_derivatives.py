@@ -87,6 +87,15 @@ def _affine_parts(module: nn.Module) -> tuple[torch.Tensor, torch.Tensor] | None
     return None
 
 
+def _leaves(sequential: nn.Sequential):
+    """Yield the modules of a ``Sequential``, descending into nested ones."""
+    for module in sequential:
+        if isinstance(module, nn.Sequential):
+            yield from _leaves(module)
+        else:
+            yield module
+
+
 def _prepare(f: Callable, X: torch.Tensor, batched: bool) -> _Prepared:
     """Validate ``f`` against ``X`` and factor out leading affine layers."""
     if not callable(f):
@@ -102,7 +111,7 @@ def _prepare(f: Callable, X: torch.Tensor, batched: bool) -> _Prepared:
     if not batched or not isinstance(f, nn.Sequential):
         return _Prepared(f if batched else vmap(f))
     weight = bias = None
-    layers = list(f)
+    layers = list(_leaves(f))
     while layers and (parts := _affine_parts(layers[0])) is not None:
         w, b = parts
         weight, bias = (w, b) if weight is None else (w @ weight, w @ bias + b)
@@ -371,12 +380,14 @@ def _index_sets(index_sets, d: int, device: torch.device) -> torch.Tensor:
         sets = index_sets.detach().to("cpu")
     else:
         try:
-            sets = torch.as_tensor([tuple(s) for s in index_sets], dtype=torch.int64)
+            sets = torch.as_tensor([tuple(s) for s in index_sets])
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 "index_sets must be a sequence of equally long tuples of feature indices, "
                 f"e.g. [(0, 1, 2), (1, 2, 3)]; mixed orders go in separate calls ({exc})."
             ) from None
+    if sets.numel() == 0 and sets.ndim < 2:
+        sets = sets.reshape(0, 1).to(torch.int64)  # no sets at all: nothing to compute
     if sets.ndim != 2 or sets.shape[1] < 1:
         raise ValueError(
             "index_sets must have shape (S, l) with l >= 1, one set of l feature indices per "

@@ -1,0 +1,158 @@
+"""Network modules: the MLPs the estimators train, and fixed input/output scalings.
+
+Factories are kept apart from training (:mod:`sk_interact._training`), so a module can
+be built, inspected and differentiated without skorch.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["ACTIVATIONS", "MLP", "ElementwiseAffine", "StandardizedNetwork"]
+
+#: Activations by name. GELU, softplus, tanh and sigmoid are smooth, so every mixed
+#: partial exists; ReLU networks have a zero Hessian almost everywhere.
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "gelu": nn.GELU,
+    "relu": nn.ReLU,
+    "softplus": nn.Softplus,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+}
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return value
+
+
+class MLP(nn.Sequential):
+    """Fully connected network ``Linear → activation → … → Linear``.
+
+    A plain ``nn.Sequential``, so the derivative kernels can fold its first linear layer
+    into the directions they differentiate along.
+
+    Parameters
+    ----------
+    n_features : int
+        Input dimension ``d``.
+    hidden_layer_sizes : sequence of int, default=(140, 100, 60, 20)
+        Widths of the hidden layers (the T-NID paper's architecture by default).
+    activation : {"gelu", "relu", "softplus", "tanh", "sigmoid"}, default="gelu"
+        Non-linearity after every hidden layer.
+    n_outputs : int, default=1
+        Output dimension: 1 for regression or a binary logit, the number of classes for
+        multi-class logits.
+
+    Examples
+    --------
+    >>> import torch
+    >>> mlp = MLP(3, hidden_layer_sizes=(8, 4), activation="tanh", n_outputs=2)
+    >>> mlp(torch.zeros(5, 3)).shape
+    torch.Size([5, 2])
+    >>> [type(layer).__name__ for layer in mlp]
+    ['Linear', 'Tanh', 'Linear', 'Tanh', 'Linear']
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        hidden_layer_sizes: Sequence[int] = (140, 100, 60, 20),
+        activation: str = "gelu",
+        n_outputs: int = 1,
+    ):
+        _positive_int(n_features, "n_features")
+        _positive_int(n_outputs, "n_outputs")
+        if isinstance(hidden_layer_sizes, int | str) or not all(
+            isinstance(h, int) and not isinstance(h, bool) and h >= 1 for h in hidden_layer_sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers such as "
+                f"(140, 100, 60, 20), got {hidden_layer_sizes!r}."
+            )
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
+            )
+        layers: list[nn.Module] = []
+        width = n_features
+        for size in hidden_layer_sizes:
+            layers += [nn.Linear(width, size), ACTIVATIONS[activation]()]
+            width = size
+        layers.append(nn.Linear(width, n_outputs))
+        super().__init__(*layers)
+        self.n_features = n_features
+        self.hidden_layer_sizes = tuple(hidden_layer_sizes)
+        self.activation = activation
+        self.n_outputs = n_outputs
+
+
+class ElementwiseAffine(nn.Module):
+    """Fixed ``x ↦ x · scale + shift`` per feature; not trained.
+
+    Parameters
+    ----------
+    scale, shift : Tensor of shape (d,)
+        Stored as buffers, so they move with the module and are saved with it, but no
+        optimizer sees them.
+
+    Examples
+    --------
+    >>> import torch
+    >>> affine = ElementwiseAffine(torch.tensor([2.0, 0.5]), torch.tensor([1.0, 0.0]))
+    >>> affine(torch.tensor([[1.0, 4.0]]))
+    tensor([[3., 2.]])
+    """
+
+    def __init__(self, scale: torch.Tensor, shift: torch.Tensor):
+        super().__init__()
+        self.register_buffer("scale", torch.as_tensor(scale).clone())
+        self.register_buffer("shift", torch.as_tensor(shift).clone())
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return X * self.scale + self.shift
+
+    def affine_parts(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The map as a dense ``(d, d)`` weight and ``(d,)`` bias (for the kernels)."""
+        return torch.diag(self.scale), self.shift
+
+
+class StandardizedNetwork(nn.Sequential):
+    """``standardize → network → unstandardize``: a network trained in standard units.
+
+    The wrapped ``network`` sees standardized features ``z = (x − mean) / std`` and, for
+    regression, predicts the standardized target; the outer layers make the whole
+    module map raw features to raw predictions. Derivatives of ``network`` are those
+    with respect to standardized inputs (scale-free, as T-NID ranks them); derivatives
+    of the whole module are in raw units.
+
+    Parameters
+    ----------
+    network : nn.Module
+        The trainable part.
+    x_mean, x_scale : Tensor of shape (d,)
+        Feature means and standard deviations (zero deviations replaced by 1).
+    y_mean, y_scale : Tensor of shape (m,), optional
+        Target means and standard deviations; None leaves the output as it is (logits).
+    """
+
+    def __init__(self, network, x_mean, x_scale, y_mean=None, y_scale=None):
+        x_mean, x_scale = torch.as_tensor(x_mean), torch.as_tensor(x_scale)
+        layers = OrderedDict(
+            standardize=ElementwiseAffine(1.0 / x_scale, -x_mean / x_scale),
+            network=network,
+        )
+        if y_mean is not None:
+            layers["unstandardize"] = ElementwiseAffine(
+                torch.as_tensor(y_scale), torch.as_tensor(y_mean)
+            )
+        super().__init__(layers)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        # Accept float64 arrays from numpy (skorch passes them through unchanged).
+        return super().forward(X.to(self.standardize.scale.dtype))

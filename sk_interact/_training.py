@@ -1,0 +1,252 @@
+"""skorch glue: build and fit a network for a module, reproducibly.
+
+Everything the estimators share about training lives here, once: the choice of skorch
+class and loss per task, early stopping on a validation split, Adam, seeding from
+``random_state`` (bit-reproducible on CPU), targets shaped ``(n, 1)`` float32 for
+regression, and standardization of features and targets inside the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+from skorch import NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
+from torch import nn
+
+from sk_interact._networks import StandardizedNetwork
+
+__all__ = ["TASKS", "fit_network", "seed_from_random_state"]
+
+#: Tasks and the skorch class each trains with. "classification" takes integer class
+#: codes 0..C-1 and a module with C logits (softmax cross-entropy); "binary" takes
+#: 0/1 targets and a module with one logit (sigmoid, as in Second Glance).
+TASKS = {
+    "regression": NeuralNetRegressor,
+    "classification": NeuralNetClassifier,
+    "binary": NeuralNetBinaryClassifier,
+}
+
+
+def seed_from_random_state(random_state) -> int:
+    """Draw a torch seed from an sklearn ``random_state`` (None, int or RandomState).
+
+    Examples
+    --------
+    >>> seed_from_random_state(0) == seed_from_random_state(0)
+    True
+    """
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _check_int(value, name: str, *, minimum: int, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        extra = " or None" if allow_none else ""
+        raise ValueError(f"{name} must be an integer >= {minimum}{extra}, got {value!r}.")
+    return int(value)
+
+
+def _check_training_parameters(task, max_epochs, lr, batch_size, patience, validation_fraction):
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {sorted(TASKS)}, got {task!r}.")
+    _check_int(max_epochs, "max_epochs", minimum=1)
+    _check_int(batch_size, "batch_size", minimum=1)
+    _check_int(patience, "patience", minimum=1, allow_none=True)
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < np.inf:
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}.")
+    if validation_fraction is not None and (
+        isinstance(validation_fraction, bool)
+        or not isinstance(validation_fraction, numbers.Real)
+        or not 0 <= validation_fraction < 1
+    ):
+        raise ValueError(
+            "validation_fraction must be in [0, 1) or None (no validation split), "
+            f"got {validation_fraction!r}."
+        )
+
+
+def _check_data(X, y, task):
+    """Return float32 features and task-shaped targets, copies of the caller's arrays."""
+    X = np.array(X, dtype=np.float32)  # a copy: the caller's array is never touched
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}.")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity; impute or drop those rows first.")
+    y = np.array(y)
+    if len(y) != len(X):
+        raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}.")
+    if task == "regression":
+        y = y.astype(np.float32)
+        # skorch's MSE silently broadcasts (n,) against (n, 1) outputs: always (n, m).
+        y = y.reshape(len(y), -1)
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity.")
+        return X, y
+    if task == "binary":
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("task='binary' needs y in {0, 1}; encode the labels first.")
+        return X, y.astype(np.float32).reshape(-1)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+        raise ValueError(
+            "task='classification' needs y as integer class codes 0..C-1, e.g. from "
+            "sklearn.preprocessing.LabelEncoder."
+        )
+    return X, y.astype(np.int64)
+
+
+def _standard_scaling(A: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """Column means and standard deviations, constant columns scaled by 1."""
+    A64 = A.astype(np.float64)
+    mean, std = A64.mean(axis=0), A64.std(axis=0)
+    std[std < 10 * np.finfo(np.float32).eps * np.maximum(1.0, np.abs(mean))] = 1.0
+    return torch.as_tensor(mean, dtype=torch.float32), torch.as_tensor(std, dtype=torch.float32)
+
+
+def fit_network(
+    module: nn.Module | Callable[[], nn.Module],
+    X,
+    y,
+    *,
+    task: str = "regression",
+    standardize: bool = True,
+    max_epochs: int = 200,
+    lr: float = 3e-3,
+    batch_size: int = 256,
+    patience: int | None = 10,
+    validation_fraction: float | None = 0.1,
+    device: str | torch.device = "cpu",
+    random_state=None,
+    verbose: int = 0,
+    **net_params,
+):
+    """Train ``module`` on ``(X, y)`` with skorch and return the fitted net.
+
+    Parameters
+    ----------
+    module : nn.Module or callable returning one
+        The network. A factory (e.g. ``functools.partial(MLP, 10)``) is called under the
+        seed, so initial weights follow ``random_state``; an instance is deep-copied and
+        trained from its current weights. The caller's module is never modified.
+    X : array-like of shape (n_samples, n_features)
+        Features; copied to float32.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Regression targets (reshaped to ``(n, 1)`` when 1-D), class codes ``0..C-1``
+        for ``task="classification"``, or 0/1 for ``task="binary"``.
+    task : {"regression", "classification", "binary"}, default="regression"
+        Picks ``NeuralNetRegressor`` (MSE), ``NeuralNetClassifier`` (cross-entropy on
+        logits) or ``NeuralNetBinaryClassifier`` (BCE on one logit).
+    standardize : bool, default=True
+        Standardize features (and regression targets) with their mean and standard
+        deviation. The scalings are fixed layers of the returned module
+        (:class:`~sk_interact._networks.StandardizedNetwork`), so ``net.predict`` takes
+        raw features and returns raw-unit predictions, and ``net.module_.network`` is
+        the network in standard units.
+    max_epochs : int, default=200
+        Upper bound on epochs.
+    lr : float, default=3e-3
+        Adam learning rate.
+    batch_size : int, default=256
+        Mini-batch size for training and prediction.
+    patience : int or None, default=10
+        Early stopping: stop after this many epochs without improvement of the
+        validation loss (training loss when there is no validation split) and restore
+        the best weights. None trains for ``max_epochs``.
+    validation_fraction : float or None, default=0.1
+        Share of the rows held out (stratified for classification) to monitor. 0 or
+        None: no split.
+    device : str or torch.device, default="cpu"
+        Where to train.
+    random_state : int, RandomState instance or None
+        Seeds initialization, the validation split and shuffling. With an int the fit
+        is bit-for-bit reproducible on CPU. torch's global random state is left as it
+        was.
+    verbose : int, default=0
+        0 is silent; 1 prints skorch's per-epoch table.
+    **net_params
+        Passed on to the skorch net (e.g. ``optimizer__weight_decay=1e-4``).
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+        The fitted net, in eval mode. ``net.module_`` is a ``StandardizedNetwork``
+        (with identity scalings when ``standardize=False``) whose ``network`` is the
+        trained module.
+
+    Examples
+    --------
+    >>> import functools
+    >>> import numpy as np
+    >>> from sk_interact._networks import MLP
+    >>> X = np.random.RandomState(0).uniform(-1, 1, size=(200, 2))
+    >>> net = fit_network(functools.partial(MLP, 2, (8,)), X, X[:, 0] * X[:, 1],
+    ...                   max_epochs=3, random_state=0)
+    >>> net.predict(X).shape
+    (200, 1)
+    """
+    _check_training_parameters(task, max_epochs, lr, batch_size, patience, validation_fraction)
+    X, y = _check_data(X, y, task)
+    if task == "classification" and len(np.unique(y)) < 2:
+        raise ValueError("task='classification' needs at least two classes in y.")
+    seed = seed_from_random_state(random_state)
+    device = torch.device(device)
+
+    if validation_fraction:
+        train_split = ValidSplit(
+            validation_fraction, stratified=task != "regression", random_state=seed
+        )
+        monitor = "valid_loss"
+    else:
+        train_split, monitor = None, "train_loss"
+    callbacks = []
+    if patience is not None:
+        callbacks.append(
+            ("early_stopping", EarlyStopping(monitor=monitor, patience=patience, load_best=True))
+        )
+    net_kwargs = {}
+    if task == "regression":
+        net_kwargs["criterion"] = nn.MSELoss
+    elif task == "classification":
+        net_kwargs["criterion"] = nn.CrossEntropyLoss
+        net_kwargs["classes"] = np.arange(int(y.max()) + 1)
+
+    cuda = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        network = copy.deepcopy(module) if isinstance(module, nn.Module) else module()
+        if not isinstance(network, nn.Module):
+            raise TypeError(
+                "module must be an nn.Module or a callable that returns one, got "
+                f"{type(network).__name__}."
+            )
+        if standardize:
+            x_mean, x_scale = _standard_scaling(X)
+            y_stats = _standard_scaling(y) if task == "regression" else (None, None)
+        else:
+            x_mean, x_scale = torch.zeros(X.shape[1]), torch.ones(X.shape[1])
+            y_stats = (None, None)
+        network = StandardizedNetwork(network, x_mean, x_scale, *y_stats)
+        net = TASKS[task](
+            network,
+            max_epochs=max_epochs,
+            lr=lr,
+            batch_size=batch_size,
+            optimizer=torch.optim.Adam,
+            train_split=train_split,
+            callbacks=callbacks,
+            iterator_train__shuffle=True,
+            device=device,
+            verbose=verbose,
+            **net_kwargs,
+            **net_params,
+        )
+        net.fit(X, y)
+    net.module_.eval()
+    return net
