@@ -4,8 +4,8 @@
 feature interactions off exact higher-order derivatives computed with ``torch.func``.
 """
 
-from sk_interact import datasets
+from sk_interact import datasets, derivatives
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__", "datasets"]
+__all__ = ["__version__", "datasets", "derivatives"]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import sk_interact.datasets
-from sk_interact.datasets import list_tsang_benchmarks, make_tsang_benchmark
+from sk_interact.datasets import list_tsang_benchmarks, make_tsang_benchmark, tsang_function
 from sk_interact.datasets._tsang import _TSANG_FUNCTIONS
 
 NAMES = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"]
@@ -333,8 +333,12 @@ def test_registry_entry_is_consistent(name):
 
 
 def test_public_api_is_exported():
-    # the subpackage re-exports both public functions in __all__
-    assert set(sk_interact.datasets.__all__) == {"make_tsang_benchmark", "list_tsang_benchmarks"}
+    # the subpackage re-exports its public functions in __all__
+    assert set(sk_interact.datasets.__all__) == {
+        "make_tsang_benchmark",
+        "list_tsang_benchmarks",
+        "tsang_function",
+    }
     for attribute in sk_interact.datasets.__all__:
         assert callable(getattr(sk_interact.datasets, attribute))
 
@@ -387,3 +391,25 @@ def test_validation_happens_before_drawing():
     with pytest.raises(ValueError, match="noise"):
         make_tsang_benchmark("F1", n_samples=10, noise=-1.0, random_state=random_state)
     assert random_state.uniform() == np.random.RandomState(0).uniform()
+
+
+@pytest.mark.parametrize("name", list_tsang_benchmarks())
+def test_true_functions_take_torch_tensors_and_autodiff_finds_the_ground_truth(name):
+    # The same formula on a tensor equals numpy; its exact Hessian is non-zero exactly on
+    # pairs inside a ground-truth set (pairs met only at kinks excepted, see below).
+    torch = pytest.importorskip("torch")
+    from sk_interact.derivatives import hessian
+
+    X, y, truth = make_tsang_benchmark(name, n_samples=400, random_state=3)
+    F = tsang_function(name)
+    Xt = torch.as_tensor(X)
+    np.testing.assert_allclose(F(Xt).numpy(), y, rtol=1e-12)
+    strength = (hessian(F, Xt) ** 2).mean(dim=0).numpy()
+    positives = {p for s in truth for p in itertools.combinations(s, 2)}
+    # Piecewise-linear terms interact only on their kink, where the Hessian is a delta:
+    # |x6 + x7| in F5, and x6's pairs in F7's max(x3·x4 + x6, 0).
+    kink_only = {"F5": {(5, 6)}, "F7": {(2, 5), (3, 5)}}.get(name, set())
+    for i, j in itertools.combinations(range(10), 2):
+        if (i, j) in kink_only:
+            continue
+        assert (strength[i, j] > 1e-8) == ((i, j) in positives), (name, i, j)

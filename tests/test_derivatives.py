@@ -314,3 +314,26 @@ def test_bad_inputs_raise_with_the_fix():
         gradient(mlp, torch.zeros(2, 3), chunk_size=0)
     with pytest.raises(TypeError, match="callable"):
         gradient("not a function", torch.zeros(2, 3))
+
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_results_live_on_the_module_device_and_match_cpu(device):
+    # X is moved to the module's device; the values equal the CPU values.
+    mlp = _random_mlp(5, (8,), seed=8)
+    X = torch.randn(3, 5, dtype=torch.float64)
+    sets = list(itertools.combinations(range(5), 3))
+    on_device = copy.deepcopy(mlp).to(device)
+    H = hessian(on_device, X)
+    M = mixed_partials(on_device, X, sets)
+    assert H.device.type == device and M.device.type == device
+    torch.testing.assert_close(H.cpu(), hessian(mlp, X), rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(M.cpu(), mixed_partials(mlp, X, sets), rtol=1e-10, atol=1e-12)
+
+
+def test_no_index_sets_give_an_empty_result():
+    # Zero sets is a valid request: a (B, 0) result, no work.
+    X = torch.randn(3, 4, dtype=torch.float64)
+    assert mixed_partials(lambda X: X.sum(dim=1), X, []).shape == (3, 0)

@@ -4,6 +4,6 @@ Synthetic functions with known ground-truth interactions (the suite F1–F10 of 
 Cheng & Liu, 2018) for scoring detectors against the truth.
 """
 
-from ._tsang import list_tsang_benchmarks, make_tsang_benchmark
+from ._tsang import list_tsang_benchmarks, make_tsang_benchmark, tsang_function
 
-__all__ = ["list_tsang_benchmarks", "make_tsang_benchmark"]
+__all__ = ["list_tsang_benchmarks", "make_tsang_benchmark", "tsang_function"]

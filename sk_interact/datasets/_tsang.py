@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["list_tsang_benchmarks", "make_tsang_benchmark"]
+__all__ = ["list_tsang_benchmarks", "make_tsang_benchmark", "tsang_function"]
 
 _N_FEATURES = 10
 
@@ -65,36 +65,48 @@ class _TsangFunction:
 # that each body reads like its row of Table 1; unused inputs are prefixed with "_".
 
 
+def _namespace(X):
+    """numpy for arrays, torch for tensors: the functions are written once for both."""
+    if type(X).__module__.split(".")[0] == "torch":
+        import torch
+
+        return torch
+    return np
+
+
 def _f1(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, _x6, x7, x8, x9, x10 = X.T
     return (
-        np.pi ** (x1 * x2) * np.sqrt(2 * x3)
-        - np.arcsin(x4)
-        + np.log(x3 + x5)
-        - (x9 / x10) * np.sqrt(x7 / x8)
+        math.pi ** (x1 * x2) * xp.sqrt(2 * x3)
+        - xp.arcsin(x4)
+        + xp.log(x3 + x5)
+        - (x9 / x10) * xp.sqrt(x7 / x8)
         - x2 * x7
     )
 
 
 def _f2(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, _x6, x7, x8, x9, x10 = X.T
     return (
-        np.pi ** (x1 * x2) * np.sqrt(2 * np.abs(x3))
-        - np.arcsin(0.5 * x4)
-        + np.log(np.abs(x3 + x5) + 1)
-        + (x9 / (1 + np.abs(x10))) * np.sqrt(np.abs(x7) / (1 + np.abs(x8)))
+        math.pi ** (x1 * x2) * xp.sqrt(2 * xp.abs(x3))
+        - xp.arcsin(0.5 * x4)
+        + xp.log(xp.abs(x3 + x5) + 1)
+        + (x9 / (1 + xp.abs(x10))) * xp.sqrt(xp.abs(x7) / (1 + xp.abs(x8)))
         - x2 * x7
     )
 
 
 def _f3(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, _x6, x7, x8, x9, x10 = X.T
     return (
-        np.exp(np.abs(x1 - x2))
-        + np.abs(x2 * x3)
+        xp.exp(xp.abs(x1 - x2))
+        + xp.abs(x2 * x3)
         # |x3|^(2|x4|) written as (x3²)^|x4|: x3 ** (2|x4|) is NaN for negative x3
-        - (x3**2) ** np.abs(x4)
-        + np.log(x4**2 + x5**2 + x7**2 + x8**2)
+        - (x3**2) ** xp.abs(x4)
+        + xp.log(x4**2 + x5**2 + x7**2 + x8**2)
         + x9
         + 1 / (1 + x10**2)
     )
@@ -106,59 +118,65 @@ def _f4(X):
 
 
 def _f5(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, x6, x7, x8, x9, x10 = X.T
     return (
-        1 / (1 + x1**2 + x2**2 + x3**2) + np.sqrt(np.exp(x4 + x5)) + np.abs(x6 + x7) + x8 * x9 * x10
+        1 / (1 + x1**2 + x2**2 + x3**2) + xp.sqrt(xp.exp(x4 + x5)) + xp.abs(x6 + x7) + x8 * x9 * x10
     )
 
 
 def _f6(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, x6, _x7, x8, x9, x10 = X.T
     return (
-        np.exp(np.abs(x1 * x2) + 1)
-        - np.exp(np.abs(x3 + x4) + 1)
-        + np.cos(x5 + x6 - x8)
-        + np.sqrt(x8**2 + x9**2 + x10**2)
+        xp.exp(xp.abs(x1 * x2) + 1)
+        - xp.exp(xp.abs(x3 + x4) + 1)
+        + xp.cos(x5 + x6 - x8)
+        + xp.sqrt(x8**2 + x9**2 + x10**2)
     )
 
 
 def _f7(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, x6, x7, x8, x9, _x10 = X.T
     return (
-        (np.arctan(x1) + np.arctan(x2)) ** 2
-        + np.maximum(x3 * x4 + x6, 0)
+        (xp.arctan(x1) + xp.arctan(x2)) ** 2
+        + xp.clip(x3 * x4 + x6, 0, None)
         - 1 / (1 + (x4 * x5 * x6 * x7 * x8) ** 2)
-        + (np.abs(x7) / (1 + np.abs(x9))) ** 5
+        + (xp.abs(x7) / (1 + xp.abs(x9))) ** 5
         + X.sum(axis=1)
     )
 
 
 def _f8(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, x6, x7, x8, x9, x10 = X.T
     return (
         x1 * x2
         + 2 ** (x3 + x5 + x6)
         + 2 ** (x3 + x4 + x5 + x7)
-        + np.sin(x7 * np.sin(x8 + x9))
-        + np.arccos(0.9 * x10)
+        + xp.sin(x7 * xp.sin(x8 + x9))
+        + xp.arccos(0.9 * x10)
     )
 
 
 def _f9(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, x6, x7, x8, x9, x10 = X.T
     return (
-        np.tanh(x1 * x2 + x3 * x4) * np.sqrt(np.abs(x5))
-        + np.exp(x5 + x6)
-        + np.log((x6 * x7 * x8) ** 2 + 1)
+        xp.tanh(x1 * x2 + x3 * x4) * xp.sqrt(xp.abs(x5))
+        + xp.exp(x5 + x6)
+        + xp.log((x6 * x7 * x8) ** 2 + 1)
         + x9 * x10
-        + 1 / (1 + np.abs(x10))
+        + 1 / (1 + xp.abs(x10))
     )
 
 
 def _f10(X):
+    xp = _namespace(X)
     x1, x2, x3, x4, x5, _x6, x7, _x8, x9, _x10 = X.T
     return (
-        np.sinh(x1 + x2) + np.arccos(np.tanh(x3 + x5 + x7)) + np.cos(x4 + x5) + 1 / np.cos(x7 * x9)
+        xp.sinh(x1 + x2) + xp.arccos(xp.tanh(x3 + x5 + x7)) + xp.cos(x4 + x5) + 1 / xp.cos(x7 * x9)
     )
 
 
@@ -295,6 +313,34 @@ def list_tsang_benchmarks() -> list[str]:
     ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10']
     """
     return list(_TSANG_FUNCTIONS)
+
+
+def tsang_function(name: str = "F1") -> Callable:
+    """The noiseless function of one benchmark, for numpy arrays or torch tensors.
+
+    Parameters
+    ----------
+    name : str, default="F1"
+        Which function, ``"F1"`` to ``"F10"`` (case-insensitive).
+
+    Returns
+    -------
+    function : callable
+        Maps ``X`` of shape (n, 10) to ``F(X)`` of shape (n,). Written once for both
+        array types: numpy arrays give numpy results, torch tensors give tensors that
+        autograd and ``torch.func`` differentiate exactly, so the true function's
+        derivatives can be compared with a network's.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from sk_interact.datasets import make_tsang_benchmark, tsang_function
+    >>> X, y, _ = make_tsang_benchmark("F3", n_samples=5, random_state=0)
+    >>> F3 = tsang_function("F3")
+    >>> bool(np.allclose(F3(X), y)), bool(np.allclose(F3(torch.as_tensor(X)).numpy(), y))
+    (True, True)
+    """
+    return _TSANG_FUNCTIONS[_check_name(name)].function
 
 
 def _check_name(name):

@@ -1,0 +1,40 @@
+"""The public API: everything advertised is importable, and nothing else leaks."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import sk_interact
+
+PUBLIC_MODULES = {
+    "sk_interact": ["__version__", "datasets", "derivatives"],
+    "sk_interact.datasets": ["list_tsang_benchmarks", "make_tsang_benchmark", "tsang_function"],
+    "sk_interact.derivatives": ["gradient", "hessian", "jacobian", "mixed_partials"],
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC_MODULES))
+def test_all_lists_exactly_the_public_names(module_name):
+    # __all__ is the advertised API: each name resolves, none is missing or extra.
+    module = importlib.import_module(module_name)
+    assert sorted(module.__all__) == sorted(PUBLIC_MODULES[module_name])
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+
+
+def test_version_is_pep440():
+    # The version string parses (setuptools reads it from here).
+    from packaging.version import Version
+
+    assert Version(sk_interact.__version__)
+
+
+def test_console_script_prints_help():
+    # `sk-interact --help` runs as a real process and exits 0.
+    out = subprocess.run(
+        [sys.executable, "-m", "sk_interact.cli", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert "sk-interact" in out.stdout
