@@ -17,12 +17,13 @@ import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
 from skorch.callbacks import EarlyStopping
-from skorch.dataset import ValidSplit
+from skorch.dataset import Dataset, ValidSplit
 from torch import nn
+from torch.utils.data import default_collate
 
 from sk_interact._networks import StandardizedNetwork
 
-__all__ = ["TASKS", "fit_network", "seed_from_random_state"]
+__all__ = ["TASKS", "BatchDataset", "fit_network", "seed_from_random_state"]
 
 #: Tasks and the skorch class each trains with. "classification" takes integer class
 #: codes 0..C-1 and a module with C logits (softmax cross-entropy); "binary" takes
@@ -32,6 +33,29 @@ TASKS = {
     "classification": NeuralNetClassifier,
     "binary": NeuralNetBinaryClassifier,
 }
+
+
+class BatchDataset(Dataset):
+    """A skorch ``Dataset`` that fetches a whole mini-batch with one indexing operation.
+
+    torch's ``DataLoader`` calls ``__getitems__`` with the batch's indices when it
+    exists; per-row ``__getitem__`` plus collation costs more than a small MLP's forward
+    and backward pass (three times the epoch time on the T-NID network). Inputs that
+    are not plain arrays (dicts, DataFrames) fall back to skorch's per-row path.
+    """
+
+    def __getitems__(self, indices):
+        if not isinstance(self.X, np.ndarray | torch.Tensor):
+            return default_collate([self[i] for i in indices])
+        index = np.asarray(indices)
+        X = torch.as_tensor(self.X[index])
+        y = torch.zeros(len(index)) if self.y is None else torch.as_tensor(self.y[index])
+        return X, y
+
+
+def collate_batch(batch):
+    """Collation for :class:`BatchDataset`: its batches come already stacked."""
+    return batch
 
 
 def seed_from_random_state(random_state) -> int:
@@ -171,7 +195,8 @@ def fit_network(
     verbose : int, default=0
         0 is silent; 1 prints skorch's per-epoch table.
     **net_params
-        Passed on to the skorch net (e.g. ``optimizer__weight_decay=1e-4``).
+        Passed on to the skorch net, overriding the settings above where they overlap
+        (e.g. ``optimizer__weight_decay=1e-4``).
 
     Returns
     -------
@@ -233,20 +258,22 @@ def fit_network(
             x_mean, x_scale = torch.zeros(X.shape[1]), torch.ones(X.shape[1])
             y_stats = (None, None)
         network = StandardizedNetwork(network, x_mean, x_scale, *y_stats)
-        net = TASKS[task](
-            network,
-            max_epochs=max_epochs,
-            lr=lr,
-            batch_size=batch_size,
-            optimizer=torch.optim.Adam,
-            train_split=train_split,
-            callbacks=callbacks,
-            iterator_train__shuffle=True,
-            device=device,
-            verbose=verbose,
+        settings = {
+            "max_epochs": max_epochs,
+            "lr": lr,
+            "batch_size": batch_size,
+            "optimizer": torch.optim.Adam,
+            "train_split": train_split,
+            "callbacks": callbacks,
+            "iterator_train__shuffle": True,
+            "dataset": BatchDataset,
+            "iterator_train__collate_fn": collate_batch,
+            "iterator_valid__collate_fn": collate_batch,
+            "device": device,
+            "verbose": verbose,
             **net_kwargs,
-            **net_params,
-        )
+        }
+        net = TASKS[task](network, **{**settings, **net_params})
         net.fit(X, y)
     net.module_.eval()
     return net

@@ -206,3 +206,37 @@ def test_seed_from_random_state_is_deterministic_for_ints():
     assert seed_from_random_state(3) == seed_from_random_state(3)
     rng = np.random.RandomState(0)
     assert seed_from_random_state(rng) != seed_from_random_state(rng)
+
+
+def test_batched_fetching_trains_exactly_like_per_row_fetching(product_data):
+    # BatchDataset is a pure speed-up: same losses and weights as skorch's per-row path.
+    from skorch.dataset import Dataset
+    from torch.utils.data import default_collate
+
+    X, y = product_data
+    fast = fit_network(_small(), X, y, max_epochs=3, random_state=0)
+    slow = fit_network(
+        _small(),
+        X,
+        y,
+        max_epochs=3,
+        random_state=0,
+        dataset=Dataset,
+        iterator_train__collate_fn=default_collate,
+        iterator_valid__collate_fn=default_collate,
+    )
+    assert fast.history[:, "valid_loss"] == slow.history[:, "valid_loss"]
+    for p, q in zip(_weights(fast), _weights(slow)):
+        assert torch.equal(p, q)
+
+
+def test_predict_accepts_dataframes_and_float64(product_data):
+    # Users call net.predict on DataFrames and float64 arrays: same predictions.
+    import pandas as pd
+
+    X, y = product_data
+    net = fit_network(_small(), X, y, max_epochs=2, random_state=0)
+    expected = net.predict(X.astype(np.float32))
+    np.testing.assert_allclose(net.predict(X), expected, rtol=1e-6)
+    frame = pd.DataFrame(X.astype(np.float32), columns=["a", "b", "c"])
+    np.testing.assert_allclose(net.predict(frame.to_numpy()), expected, rtol=1e-6)
