@@ -4,8 +4,9 @@
 feature interactions off exact higher-order derivatives computed with ``torch.func``.
 """
 
-from sk_interact import datasets, derivatives
+from sk_interact import datasets, derivatives, metrics
+from sk_interact._tnid import TNIDDetector
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__", "datasets", "derivatives"]
+__all__ = ["TNIDDetector", "__version__", "datasets", "derivatives", "metrics"]

@@ -6,13 +6,20 @@ be built, inspected and differentiated without skorch.
 
 from __future__ import annotations
 
+import numbers
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "MLP", "ElementwiseAffine", "StandardizedNetwork"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "ElementwiseAffine",
+    "StandardizedNetwork",
+    "check_hidden_layer_sizes",
+]
 
 #: Activations by name. GELU, softplus, tanh and sigmoid are smooth, so every mixed
 #: partial exists; ReLU networks have a zero Hessian almost everywhere.
@@ -29,6 +36,19 @@ def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     return value
+
+
+def check_hidden_layer_sizes(hidden_layer_sizes) -> tuple[int, ...]:
+    """Return the widths as a tuple, or raise a ValueError naming the parameter."""
+    if isinstance(hidden_layer_sizes, int | str) or not all(
+        isinstance(h, numbers.Integral) and not isinstance(h, bool) and h >= 1
+        for h in hidden_layer_sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a sequence of positive integers such as "
+            f"(140, 100, 60, 20), got {hidden_layer_sizes!r}."
+        )
+    return tuple(int(h) for h in hidden_layer_sizes)
 
 
 class MLP(nn.Sequential):
@@ -68,13 +88,7 @@ class MLP(nn.Sequential):
     ):
         _positive_int(n_features, "n_features")
         _positive_int(n_outputs, "n_outputs")
-        if isinstance(hidden_layer_sizes, int | str) or not all(
-            isinstance(h, int) and not isinstance(h, bool) and h >= 1 for h in hidden_layer_sizes
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers such as "
-                f"(140, 100, 60, 20), got {hidden_layer_sizes!r}."
-            )
+        hidden_layer_sizes = check_hidden_layer_sizes(hidden_layer_sizes)
         if activation not in ACTIVATIONS:
             raise ValueError(
                 f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."

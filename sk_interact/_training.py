@@ -9,8 +9,11 @@ regression, and standardization of features and targets inside the module.
 from __future__ import annotations
 
 import copy
+import hashlib
+import math
 import numbers
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import torch
@@ -23,7 +26,21 @@ from torch.utils.data import default_collate
 
 from sk_interact._networks import StandardizedNetwork
 
-__all__ = ["TASKS", "BatchDataset", "fit_network", "seed_from_random_state"]
+__all__ = [
+    "TASKS",
+    "BatchDataset",
+    "cached_fit_network",
+    "clear_network_cache",
+    "data_fingerprint",
+    "fit_network",
+    "seed_from_random_state",
+]
+
+# Trained nets by (caller's key, data fingerprint, seed, training settings); least
+# recently used first. Sized for a 5-fold grid search (5 splits + the refit, a few nets
+# each) on small tabular networks.
+_NETWORK_CACHE: OrderedDict[Hashable, object] = OrderedDict()
+_NETWORK_CACHE_SIZE = 32
 
 #: Tasks and the skorch class each trains with. "classification" takes integer class
 #: codes 0..C-1 and a module with C logits (softmax cross-entropy); "binary" takes
@@ -126,6 +143,25 @@ def _check_data(X, y, task):
     return X, y.astype(np.int64)
 
 
+def _validation_split(y, validation_fraction, task: str, seed: int) -> ValidSplit | None:
+    """The held-out split for early stopping, or None when the data are too few.
+
+    Classification splits are stratified when every class can appear on both sides;
+    a split that would leave either side empty is skipped (training loss is monitored).
+    """
+    if not validation_fraction:
+        return None
+    n_valid = math.ceil(validation_fraction * len(y))
+    if n_valid < 1 or len(y) - n_valid < 1:
+        return None
+    stratified = False
+    if task != "regression":
+        counts = np.unique(y, return_counts=True)[1]
+        stratified = bool(counts.min() >= 2 and n_valid >= len(counts))
+        stratified = stratified and len(y) - n_valid >= len(counts)
+    return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
+
+
 def _standard_scaling(A: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """Column means and standard deviations, constant columns scaled by 1."""
     A64 = A.astype(np.float64)
@@ -184,8 +220,8 @@ def fit_network(
         validation loss (training loss when there is no validation split) and restore
         the best weights. None trains for ``max_epochs``.
     validation_fraction : float or None, default=0.1
-        Share of the rows held out (stratified for classification) to monitor. 0 or
-        None: no split.
+        Share of the rows held out (stratified for classification when every class
+        has two rows or more) to monitor. 0 or None, or data too few to split: no split.
     device : str or torch.device, default="cpu"
         Where to train.
     random_state : int, RandomState instance or None
@@ -223,13 +259,8 @@ def fit_network(
     seed = seed_from_random_state(random_state)
     device = torch.device(device)
 
-    if validation_fraction:
-        train_split = ValidSplit(
-            validation_fraction, stratified=task != "regression", random_state=seed
-        )
-        monitor = "valid_loss"
-    else:
-        train_split, monitor = None, "train_loss"
+    train_split = _validation_split(y, validation_fraction, task, seed)
+    monitor = "train_loss" if train_split is None else "valid_loss"
     callbacks = []
     if patience is not None:
         callbacks.append(
@@ -277,3 +308,53 @@ def fit_network(
         net.fit(X, y)
     net.module_.eval()
     return net
+
+
+def data_fingerprint(*arrays) -> str:
+    """A digest of arrays' shapes, dtypes and bytes: equal data, equal fingerprint."""
+    digest = hashlib.blake2b(digest_size=16)
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.shape}{array.dtype}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def cached_fit_network(module_key: Hashable, module, X, y, *, random_state: int, **kwargs):
+    """:func:`fit_network` behind an LRU cache of trained nets.
+
+    Re-fitting an estimator on the same data with only its explanation parameters
+    changed (as ``GridSearchCV`` over ``order`` and ``k`` does) then trains nothing.
+    Only integer seeds are cached: other random states would not reproduce the net.
+
+    Parameters
+    ----------
+    module_key : hashable
+        Identifies the architecture ``module`` builds (its factory's arguments).
+    module, X, y, **kwargs
+        As for :func:`fit_network`.
+    random_state : int
+        The seed.
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+        A private copy: the caller may keep or change it without touching the cache.
+    """
+    key = (module_key, data_fingerprint(X, y), int(random_state), tuple(sorted(kwargs.items())))
+    try:
+        hash(key)
+    except TypeError:  # an unhashable setting: train without the cache
+        return fit_network(module, X, y, random_state=random_state, **kwargs)
+    if key in _NETWORK_CACHE:
+        _NETWORK_CACHE.move_to_end(key)
+    else:
+        _NETWORK_CACHE[key] = fit_network(module, X, y, random_state=random_state, **kwargs)
+        while len(_NETWORK_CACHE) > _NETWORK_CACHE_SIZE:
+            _NETWORK_CACHE.popitem(last=False)
+    return copy.deepcopy(_NETWORK_CACHE[key])
+
+
+def clear_network_cache() -> None:
+    """Forget every cached net (frees their memory)."""
+    _NETWORK_CACHE.clear()

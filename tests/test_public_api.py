@@ -9,9 +9,17 @@ import pytest
 import sk_interact
 
 PUBLIC_MODULES = {
-    "sk_interact": ["__version__", "datasets", "derivatives"],
+    "sk_interact": ["TNIDDetector", "__version__", "datasets", "derivatives", "metrics"],
     "sk_interact.datasets": ["list_tsang_benchmarks", "make_tsang_benchmark", "tsang_function"],
     "sk_interact.derivatives": ["gradient", "hessian", "jacobian", "mixed_partials"],
+    "sk_interact.metrics": [
+        "get_scorer",
+        "get_scorer_names",
+        "interaction_auc_score",
+        "interaction_r_precision",
+        "make_interaction_auc_scorer",
+        "make_interaction_r_precision_scorer",
+    ],
 }
 
 

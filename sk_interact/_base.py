@@ -1,0 +1,54 @@
+"""What every interaction estimator shares: querying its ranking."""
+
+from __future__ import annotations
+
+import numbers
+
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["InteractionRankingMixin"]
+
+
+class InteractionRankingMixin:
+    """Adds :meth:`rank_interactions` to an estimator with an ``interactions_`` frame."""
+
+    def _feature_names(self) -> list[str]:
+        """``feature_names_in_`` when fitted on a DataFrame, else ``x0 … x{d-1}``.
+
+        As in scikit-learn, ``feature_names_in_`` itself only exists for DataFrames:
+        setting it for arrays would make every later call with an array warn.
+        """
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None:
+            return [str(name) for name in names]
+        return [f"x{i}" for i in range(self.n_features_in_)]
+
+    def rank_interactions(self, order: int | None = None, top: int | None = None) -> pd.DataFrame:
+        """The fitted ranking, optionally of one order and cut to the strongest ``top``.
+
+        Parameters
+        ----------
+        order : int, optional
+            Keep only interactions of this order (2 for pairs, 3 for triples, ...).
+        top : int, optional
+            Keep only the ``top`` strongest rows.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``interactions_`` (columns ``features``, ``indices``, ``order``,
+            ``strength``, ``effect``, ...), strongest first, re-indexed from 0.
+        """
+        check_is_fitted(self, "interactions_")
+        for name, value in (("order", order), ("top", top)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1
+            ):
+                raise ValueError(f"{name} must be a positive integer or None, got {value!r}.")
+        ranking = self.interactions_
+        if order is not None:
+            ranking = ranking[ranking["order"] == order]
+        if top is not None:
+            ranking = ranking.head(top)
+        return ranking.reset_index(drop=True).copy()

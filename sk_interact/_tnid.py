@@ -1,0 +1,753 @@
+"""T-NID: interactions of any order from a network's exact cross partial derivatives.
+
+Lerman, Venuto, Kautz and Xu (ICCV 2021), §3 and Appendix C (Algorithm 1).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import itertools
+import math
+import numbers
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import ClassifierTags, RegressorTags, check_random_state
+from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
+from torch import nn
+
+from sk_interact._base import InteractionRankingMixin
+from sk_interact._derivatives import hessian, mixed_partials
+from sk_interact._networks import ACTIVATIONS, MLP, check_hidden_layer_sizes
+from sk_interact._ranking import ranking_frame
+from sk_interact._training import cached_fit_network, fit_network, seed_from_random_state
+
+__all__ = ["TNIDDetector"]
+
+REPRESENTATIVES = ("mean", "median", "min", "max", "mode", "random")
+AGGREGATIONS = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max}
+# More subsets than this at the exhaustive order is a mistake, not a computation.
+_MAX_EXHAUSTIVE_SETS = 5_000_000
+
+
+def _scale(values: np.ndarray) -> np.ndarray:
+    """Standard deviations per column, 1 where a column is constant."""
+    std = values.std(axis=0)
+    return np.where(std > 0, std, 1.0)
+
+
+def _column_modes(Z: np.ndarray) -> np.ndarray:
+    """Per column: the most frequent value when it has few distinct values (≤ 20),
+    else the centre of the fullest bin of a histogram with numpy's "auto" bins."""
+    modes = np.empty(Z.shape[1])
+    for j, column in enumerate(Z.T):
+        values, counts = np.unique(column, return_counts=True)
+        if len(values) <= 20:
+            modes[j] = values[np.argmax(counts)]
+            continue
+        edges = np.histogram_bin_edges(column, bins="auto")
+        if len(edges) > 101:  # "auto" can ask for thousands of bins on large samples
+            edges = np.histogram_bin_edges(column, bins=100)
+        counts, edges = np.histogram(column, bins=edges)
+        fullest = np.argmax(counts)
+        modes[j] = (edges[fullest] + edges[fullest + 1]) / 2
+    return modes
+
+
+def representative_samples(Z: np.ndarray, representatives, random_state) -> tuple[list, list]:
+    """Rows of ``Z`` closest (L2) to column-wise aggregates (Algorithm 1, first loop).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n, d)
+        Standardized training features.
+    representatives : tuple of str, or int
+        Aggregates among ``REPRESENTATIVES``; an int draws that many distinct rows at
+        random instead.
+    random_state : RandomState
+
+    Returns
+    -------
+    names : list of str
+    rows : list of int
+        Row positions in ``Z``.
+    """
+    if isinstance(representatives, numbers.Integral):
+        count = min(int(representatives), len(Z))
+        rows = np.sort(random_state.choice(len(Z), size=count, replace=False))
+        return [f"random_{i}" for i in range(count)], [int(r) for r in rows]
+    aggregates = {
+        "mean": lambda: Z.mean(axis=0),
+        "median": lambda: np.median(Z, axis=0),
+        "min": lambda: Z.min(axis=0),
+        "max": lambda: Z.max(axis=0),
+        "mode": lambda: _column_modes(Z),
+    }
+    rows = []
+    for name in representatives:
+        if name == "random":
+            rows.append(int(random_state.randint(len(Z))))
+        else:
+            rows.append(int(np.argmin(((Z - aggregates[name]()) ** 2).sum(axis=1))))
+    return list(representatives), rows
+
+
+def _extensions(prefixes: set[tuple[int, ...]], n_features: int) -> list[tuple[int, ...]]:
+    """Every set ``I ∪ {j}`` for a prefix ``I`` and a feature ``j`` not in it, sorted."""
+    return sorted(
+        {tuple(sorted((*p, j))) for p in prefixes for j in range(n_features) if j not in p}
+    )
+
+
+class _ClassOutput(nn.Module):
+    """Class ``c``'s log-odds ``log p_c / (1 − p_c)`` or probability, from a module's output.
+
+    The output is class logits, probabilities (``from_probabilities``, as skorch's
+    default ``NLLLoss`` classifier expects), or one column: a binary log-odds.
+    """
+
+    def __init__(self, c: int, output: str, from_probabilities: bool = False):
+        super().__init__()
+        self.c, self.output, self.from_probabilities = c, output, from_probabilities
+
+    def forward(self, out: torch.Tensor) -> torch.Tensor:
+        if out.shape[-1] == 1:
+            z = torch.logit(out[..., 0], eps=1e-7) if self.from_probabilities else out[..., 0]
+            log_odds = z if self.c == 1 else -z
+            return log_odds if self.output == "logit" else torch.sigmoid(log_odds)
+        # log p differs from the logits by a shared shift, which the log-odds cancel
+        logits = torch.log(out.clamp_min(1e-30)) if self.from_probabilities else out
+        if self.output == "proba":
+            return torch.softmax(logits, dim=-1)[..., self.c]
+        others = torch.cat([logits[..., : self.c], logits[..., self.c + 1 :]], dim=-1)
+        return logits[..., self.c] - torch.logsumexp(others, dim=-1)
+
+
+class _RegressionOutput(nn.Module):
+    """The first output column in units of the target's standard deviation."""
+
+    def __init__(self, y_scale: float):
+        super().__init__()
+        self.y_scale = float(y_scale)
+
+    def forward(self, out: torch.Tensor) -> torch.Tensor:
+        return out.reshape(len(out), -1)[:, 0] / self.y_scale
+
+
+def _module_dtype(module: nn.Module) -> torch.dtype:
+    """The dtype a module computes in: its first floating parameter or buffer's."""
+    tensors = itertools.chain(module.parameters(), module.buffers())
+    return next((t.dtype for t in tensors if t.is_floating_point()), torch.float64)
+
+
+def _prediction_only_optimizer(params, lr):
+    """An optimizer for a wrapped, already trained module that is never trained here.
+
+    skorch builds one when it initializes a net; a module without parameters (a fixed
+    function) would make torch's optimizers refuse an empty parameter list.
+    """
+    params = list(params) or [torch.zeros(0, requires_grad=True)]
+    return torch.optim.SGD(params, lr=lr)
+
+
+def _is_classification(estimator) -> bool:
+    """Whether ``predict_proba`` applies: a classifier, fitted or declared."""
+    task = getattr(estimator, "task_", estimator.task)
+    return (
+        task in ("classification", "auto")
+        if not hasattr(estimator, "task_")
+        else (task == "classification")
+    )
+
+
+class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
+    """Interactions of any order from exact cross partials of a trained network (T-NID).
+
+    Trains a smooth (GELU) MLP with skorch, or takes a trained one, and measures the
+    interaction effect of a feature set ``I`` by the cross partial derivative
+    ``∂^|I| F / ∂x_I`` (Definition 3.1 of [1]_) at a few representative samples:
+    every subset up to ``exhaustive_order`` features, then for each higher order only
+    the supersets of the ``k`` strongest sets of the order below, aggregated over the
+    representatives (Algorithm 1 of [1]_).
+
+    Parameters
+    ----------
+    order : int, default=2
+        Highest interaction order ``l`` to report.
+    exhaustive_order : int, default=2
+        Order ``o`` up to which every subset is scored.
+    k : int, default=10
+        Sets of each order above ``o`` are the supersets of the ``k`` strongest sets of
+        the order below, taken at each representative sample.
+    representatives : tuple of str or int, default=("mean", "min", "mode", "random")
+        Aggregates among ``"mean"``, ``"median"``, ``"min"``, ``"max"``, ``"mode"``,
+        ``"random"``: the training row nearest each aggregate of the standardized
+        features is a representative sample. An int ``n`` instead draws ``n`` distinct
+        training rows at random.
+    aggregation : {"mean", "median", "min", "max"}, default="mean"
+        How effects at the representatives combine into one global value.
+    hidden_layer_sizes : tuple of int, default=(140, 100, 60, 20)
+        Widths of the MLP's hidden layers.
+    activation : {"gelu", "softplus", "tanh", "sigmoid", "relu"}, default="gelu"
+        Hidden activation. It must be ``order`` times differentiable: ReLU networks have
+        zero cross partials almost everywhere (use :class:`SecondGlanceExplainer`).
+    max_epochs : int, default=200
+        Upper bound on training epochs.
+    lr : float, default=3e-3
+        Adam learning rate.
+    batch_size : int, default=256
+        Mini-batch size.
+    patience : int or None, default=10
+        Early-stopping patience on the validation loss; None trains ``max_epochs``.
+    validation_fraction : float or None, default=0.1
+        Share of the training rows held out for early stopping.
+    standardize : bool, default=True
+        Train on standardized features (and regression targets).
+    n_estimators : int, default=1
+        Networks trained with different seeds; ``strength`` is their mean and
+        ``strength_std`` their standard deviation (the paper's "± over trials").
+    n_interaction_features : int, default=10
+        Product columns :meth:`transform` appends, one per top interaction.
+    net : skorch net or torch.nn.Module, optional
+        A trained network to explain instead of training one; copied, never
+        modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
+        or class logits ``(n, C)``.
+    task : {"auto", "regression", "classification"}, default="auto"
+        "auto" reads it from ``y`` (:func:`~sklearn.utils.multiclass.type_of_target`:
+        integer-valued targets count as classes).
+    output : {"logit", "proba"}, default="logit"
+        Scale of a classifier's output that is differentiated: the class log-odds
+        ``log p / (1 − p)`` or the probability (the paper's softmax output).
+    target : class label, optional
+        Class whose output is explained. Default: the positive class (``classes_[1]``)
+        for binary problems; every class, squared effects summed, for multi-class.
+    device : str, default="cpu"
+        Where to train and differentiate.
+    random_state : int, RandomState instance or None, default=None
+        Seeds training, the random representative and :attr:`net_`. An int makes
+        ``fit`` bit-for-bit reproducible on CPU and lets re-fits reuse trained nets.
+    verbose : int, default=0
+        1 prints skorch's per-epoch table.
+
+    Attributes
+    ----------
+    interactions_ : DataFrame
+        Every scored set of every order, strongest first: ``features``, ``indices``,
+        ``order``, ``strength``, ``effect``, ``strength_std``.
+    net_ : skorch.NeuralNet
+        The (first) fitted network; all of them are in ``nets_``.
+    nets_ : list of skorch.NeuralNet
+        The ``n_estimators`` fitted networks.
+    representatives_ : DataFrame
+        The representative rows in original units, indexed by aggregate name.
+    classes_ : ndarray
+        Class labels (classification only).
+    task_ : {"regression", "classification"}
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame; rankings otherwise name the
+        features ``x0 … x{d-1}``.
+    n_features_in_ : int
+
+    Notes
+    -----
+    **Units.** Effects are derivatives with respect to standardized features,
+    ``∂^l F / ∂z_I = ∂^l F / ∂x_I · Π_{i∈I} σ_i``, so strengths compare across features
+    of different units; a regression output is divided by the standard deviation of
+    ``y``.
+
+    **Strength.** Regression: mean over representatives of the squared cross partial
+    (§3 of [1]_), ``effect`` the mean signed one. Binary classification: ``effect`` is
+    the aggregated signed cross partial of the ``target`` class (default the positive
+    one) and ``strength = |effect|``. The log-odds scale is the default: on the
+    probability scale a model with main effects only also has cross partials, through
+    the curvature of the link (Ai & Norton, 2003 — the paper's reference [1]);
+    ``output="proba"`` reproduces the paper. Multi-class: the squared cross partial of
+    class ``target``'s output; with ``target=None`` the squared cross partials of all
+    classes are summed (an interaction that matters for any class is found) and
+    ``effect`` is NaN. For :meth:`local_interactions` and :meth:`local_hessians`,
+    ``target=None`` means each sample's predicted class.
+
+    **Interpretations of Algorithm 1.** The top ``k`` sets are chosen at each
+    representative sample, as in the algorithm; each candidate set is then scored at
+    *every* representative, so every set of one order is aggregated over the same
+    points and strengths stay comparable (the algorithm averages a set over the
+    representatives that chose it only). The "mode" of a continuous column is the
+    centre of its fullest histogram bin. Representatives are chosen once, from the
+    standardized training data, and shared by all ``n_estimators`` networks.
+
+    References
+    ----------
+    .. [1] Lerman, S., Venuto, C., Kautz, H., Xu, C. "Explaining Local, Global, And
+       Higher-Order Interactions In Deep Learning." ICCV 2021.
+
+    Examples
+    --------
+    >>> from sk_interact import TNIDDetector
+    >>> from sk_interact.datasets import make_tsang_benchmark
+    >>> from sk_interact.metrics import interaction_auc_score
+    >>> X, y, truth = make_tsang_benchmark("F10", n_samples=3000, random_state=0)
+    >>> truth
+    [(0, 1), (2, 4, 6), (3, 4), (6, 8)]
+    >>> tnid = TNIDDetector(order=3, hidden_layer_sizes=(64, 32), max_epochs=50,
+    ...                     random_state=0).fit(X, y)
+    >>> tnid.rank_interactions(order=2, top=3)["features"].tolist()  # doctest: +SKIP
+    [('x0', 'x1'), ('x3', 'x4'), ('x2', 'x4')]
+    >>> bool(interaction_auc_score(truth, tnid.interactions_, order=2) > 0.95)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "order": [Interval(numbers.Integral, 2, None, closed="left")],
+        "exhaustive_order": [Interval(numbers.Integral, 2, None, closed="left")],
+        "k": [Interval(numbers.Integral, 1, None, closed="left")],
+        "representatives": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "aggregation": [StrOptions(set(AGGREGATIONS))],
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
+        "standardize": ["boolean"],
+        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_interaction_features": [Interval(numbers.Integral, 0, None, closed="left")],
+        "net": [NeuralNet, nn.Module, None],
+        "task": [StrOptions({"auto", "regression", "classification"})],
+        "output": [StrOptions({"logit", "proba"})],
+        "target": "no_validation",
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        order=2,
+        exhaustive_order=2,
+        k=10,
+        representatives=("mean", "min", "mode", "random"),
+        aggregation="mean",
+        hidden_layer_sizes=(140, 100, 60, 20),
+        activation="gelu",
+        max_epochs=200,
+        lr=3e-3,
+        batch_size=256,
+        patience=10,
+        validation_fraction=0.1,
+        standardize=True,
+        n_estimators=1,
+        n_interaction_features=10,
+        net=None,
+        task="auto",
+        output="logit",
+        target=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.order = order
+        self.exhaustive_order = exhaustive_order
+        self.k = k
+        self.representatives = representatives
+        self.aggregation = aggregation
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.standardize = standardize
+        self.n_estimators = n_estimators
+        self.n_interaction_features = n_interaction_features
+        self.net = net
+        self.task = task
+        self.output = output
+        self.target = target
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.task == "regression":
+            tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
+        elif self.task == "classification":
+            tags.estimator_type, tags.classifier_tags = "classifier", ClassifierTags()
+        tags.target_tags.required = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    # ------------------------------------------------------------------ validation
+    def _check_parameters(self, n_features: int) -> None:
+        """Cross-parameter checks that ``_parameter_constraints`` cannot express."""
+        if self.order > n_features:
+            raise ValueError(
+                f"order={self.order} exceeds the number of features ({n_features}); "
+                f"use order <= {n_features}."
+            )
+        if self.exhaustive_order > self.order:
+            raise ValueError(
+                f"exhaustive_order={self.exhaustive_order} must be <= order={self.order}."
+            )
+        if math.comb(n_features, self.exhaustive_order) > _MAX_EXHAUSTIVE_SETS:
+            raise ValueError(
+                f"exhaustive_order={self.exhaustive_order} means "
+                f"{math.comb(n_features, self.exhaustive_order):,} sets for {n_features} "
+                "features; lower exhaustive_order and let k prune the higher orders."
+            )
+        if not isinstance(self.representatives, numbers.Integral):
+            names = list(self.representatives)
+            unknown = [r for r in names if r not in REPRESENTATIVES]
+            if unknown or not names or len(set(names)) != len(names):
+                raise ValueError(
+                    "representatives must be distinct names among "
+                    f"{list(REPRESENTATIVES)} or a number of random rows; got "
+                    f"{self.representatives!r}."
+                )
+        check_hidden_layer_sizes(self.hidden_layer_sizes)
+
+    @staticmethod
+    def _refuse_text_columns(X) -> None:
+        if hasattr(X, "dtypes") and hasattr(X, "columns"):
+            text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+            if text:
+                raise ValueError(
+                    f"X has non-numeric columns {text}; encode them first, e.g. with "
+                    "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
+                )
+
+    def _check_X(self, X) -> np.ndarray:
+        """Validate features after fitting: numeric, finite, the fitted columns."""
+        self._refuse_text_columns(X)
+        return validate_data(self, X, reset=False, dtype=np.float64)
+
+    def _resolve_task(self, y) -> str:
+        if self.task != "auto":
+            return self.task
+        return "classification" if type_of_target(y) in ("binary", "multiclass") else "regression"
+
+    # -------------------------------------------------------------------- training
+    def _fit_networks(self, X, y_fit, n_classes: int, seeds) -> list:
+        """Train ``n_estimators`` networks (reusing cached ones for integer seeds)."""
+        n_outputs = 1 if self.task_ == "regression" else n_classes
+        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        factory = functools.partial(MLP, X.shape[1], hidden, self.activation, n_outputs)
+        settings = dict(
+            task=self.task_,
+            standardize=self.standardize,
+            max_epochs=self.max_epochs,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            patience=self.patience,
+            validation_fraction=self.validation_fraction,
+            device=str(self.device),
+            verbose=self.verbose,
+        )
+        if isinstance(self.random_state, numbers.Integral):
+            key = ("MLP", X.shape[1], hidden, self.activation, n_outputs)
+            return [
+                cached_fit_network(key, factory, X, y_fit, random_state=s, **settings)
+                for s in seeds
+            ]
+        return [fit_network(factory, X, y_fit, random_state=s, **settings) for s in seeds]
+
+    def _adopt_network(self):
+        """Wrap a given trained net or module (a copy) as a skorch net."""
+        if isinstance(self.net, NeuralNet):
+            if not getattr(self.net, "initialized_", False):
+                raise ValueError(
+                    "net is a skorch net that has not been fitted; fit it first or pass "
+                    "net=None to let TNIDDetector train one."
+                )
+            return copy.deepcopy(self.net)
+        module = copy.deepcopy(self.net).eval()
+        cls = NeuralNetRegressor if self.task_ == "regression" else NeuralNetClassifier
+        kwargs = {} if self.task_ == "regression" else {"criterion": nn.CrossEntropyLoss}
+        if self.task_ == "classification":
+            kwargs["classes"] = np.arange(len(self.classes_))
+        return cls(
+            module, device=str(self.device), optimizer=_prediction_only_optimizer, **kwargs
+        ).initialize()
+
+    # ---------------------------------------------------------------- explanation
+    def _output_functions(self, net, classes: list[int]) -> list[nn.Sequential]:
+        """Scalar functions of raw features ``(n, d) -> (n,)``, one per explained class.
+
+        Each is ``Sequential(network, head)``, so the kernels see the network's leading
+        linear layers and can differentiate in its first hidden layer.
+        """
+        if self.task_ == "regression":
+            return [nn.Sequential(net.module_, _RegressionOutput(self._y_scale))]
+        probabilities = isinstance(net.criterion_, nn.NLLLoss)
+        return [
+            nn.Sequential(net.module_, _ClassOutput(c, self.output, probabilities)) for c in classes
+        ]
+
+    def _explained_classes(self) -> list[int]:
+        if self.task_ == "regression":
+            return [0]
+        if self.target is not None:
+            return [int(np.searchsorted(self.classes_, self.target))]
+        return [1] if len(self.classes_) == 2 else list(range(len(self.classes_)))
+
+    def _cross_partials(self, points: np.ndarray, sets: list[tuple[int, ...]]) -> np.ndarray:
+        """Signed effects ``(E, C, R, S)`` for every net, explained class, point and set."""
+        sets_tensor = torch.as_tensor(sets, dtype=torch.int64)
+        scale = np.prod(self._x_scale[np.asarray(sets)], axis=1)
+        out = []
+        for net in self.nets_:
+            dtype = _module_dtype(net.module_)
+            X = torch.as_tensor(points, dtype=dtype)
+            per_class = [
+                mixed_partials(f, X, sets_tensor).cpu().double().numpy()
+                for f in self._output_functions(net, self._classes_explained)
+            ]
+            out.append(np.stack(per_class))
+        return np.stack(out) * scale
+
+    def _local_strength(self, values: np.ndarray) -> np.ndarray:
+        """Per net and point ``(E, R, S)``: |effect| (binary), else squared, classes summed."""
+        if self.task_ == "classification" and len(self.classes_) == 2:
+            return np.abs(values[:, 0])
+        return (values**2).sum(axis=1)
+
+    def _score_order(self, sets, points):
+        values = self._cross_partials(points, sets)
+        return values, self._local_strength(values)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network(s) and rank interactions by Algorithm 1 of T-NID.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features; DataFrame column names become feature names.
+        y : array-like of shape (n_samples,)
+            Regression target or class labels.
+
+        Returns
+        -------
+        self : TNIDDetector
+        """
+        self._refuse_text_columns(X)
+        X, y = validate_data(
+            self, X, y, dtype=np.float64, ensure_min_features=2, ensure_min_samples=2
+        )
+        self._check_parameters(X.shape[1])
+        self.task_ = self._resolve_task(y)
+        if self.task_ == "classification":
+            check_classification_targets(y)
+            encoder = LabelEncoder().fit(y)
+            self.classes_ = encoder.classes_
+            if len(self.classes_) < 2:
+                raise ValueError("y has a single class; classification needs at least two.")
+            if self.target is not None and self.target not in set(self.classes_.tolist()):
+                raise ValueError(
+                    f"target={self.target!r} is not a class of y; classes are "
+                    f"{self.classes_.tolist()}."
+                )
+            y_fit = encoder.transform(y).astype(np.int64)
+        else:
+            if self.target is not None:
+                raise ValueError("target is for classification; leave it None for regression.")
+            y = np.asarray(y, dtype=np.float64)
+            y_fit = y
+
+        rng = check_random_state(self.random_state)
+        # Representatives first: they do not depend on how many networks are trained.
+        representatives_rng = np.random.RandomState(seed_from_random_state(rng))
+        seeds = [seed_from_random_state(rng) for _ in range(self.n_estimators)]
+        if self.net is None:
+            n_classes = len(self.classes_) if self.task_ == "classification" else 1
+            self.nets_ = self._fit_networks(X, y_fit, n_classes, seeds)
+        else:
+            self.nets_ = [self._adopt_network()]
+        self.net_ = self.nets_[0]
+
+        self._x_scale = _scale(X)
+        self._y_scale = _scale(y[:, None])[0] if self.task_ == "regression" else 1.0
+        self._classes_explained = self._explained_classes()
+        Z = (X - X.mean(axis=0)) / self._x_scale
+        names, rows = representative_samples(Z, self.representatives, representatives_rng)
+        self.representatives_ = pd.DataFrame(
+            X[rows], index=pd.Index(names, name="representative"), columns=self._feature_names()
+        )
+        self.interactions_ = self._rank(X[rows])
+        return self
+
+    def _rank(self, points: np.ndarray) -> pd.DataFrame:
+        """Algorithm 1: exhaustive orders, then supersets of each representative's top k."""
+        d = points.shape[1]
+        all_sets, all_values, all_strengths = [], [], []
+        for level in range(2, self.exhaustive_order + 1):
+            sets = list(itertools.combinations(range(d), level))
+            values, strength = self._score_order(sets, points)
+            all_sets.append(sets), all_values.append(values), all_strengths.append(strength)
+        for _level in range(self.exhaustive_order + 1, self.order + 1):
+            previous, strength = all_sets[-1], all_strengths[-1]
+            top = min(self.k, len(previous))
+            # Indices of each (net, representative)'s top-k sets of the previous order.
+            best = np.argsort(-strength, axis=-1, kind="stable")[..., :top]
+            prefixes = {previous[i] for i in np.unique(best)}
+            sets = _extensions(prefixes, d)
+            values, strength = self._score_order(sets, points)
+            all_sets.append(sets), all_values.append(values), all_strengths.append(strength)
+
+        sets = [s for block in all_sets for s in block]
+        values = np.concatenate(all_values, axis=-1)  # (E, C, R, S)
+        strength = np.concatenate(all_strengths, axis=-1)  # (E, R, S)
+        aggregate = AGGREGATIONS[self.aggregation]
+        effect_per_net = aggregate(values[:, 0], axis=1)  # (E, S), first explained class
+        if self.task_ == "classification" and len(self.classes_) == 2:
+            strength_per_net = np.abs(effect_per_net)
+        else:
+            strength_per_net = aggregate(strength, axis=1)
+        effect = effect_per_net.mean(axis=0)
+        if len(self._classes_explained) > 1:
+            effect = None  # several classes summed: no single sign
+        std = strength_per_net.std(axis=0, ddof=1) if len(self.nets_) > 1 else None
+        return ranking_frame(
+            sets,
+            strength_per_net.mean(axis=0),
+            effect,
+            self._feature_names(),
+            strength_std=std if std is not None else np.full(len(sets), np.nan),
+        )
+
+    # ------------------------------------------------------------------ local view
+    def _local_class_index(self, X: np.ndarray) -> np.ndarray | None:
+        """Per sample, the position in ``_classes_explained`` to report (multi-class)."""
+        if len(self._classes_explained) == 1:
+            return None
+        predicted = np.searchsorted(self.classes_, self.predict(X))
+        return predicted
+
+    def local_interactions(self, X, order: int = 2) -> pd.DataFrame:
+        """Per-sample signed interaction effects of one order, in long form.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        order : int, default=2
+            Which sets: those of this order in ``interactions_``.
+
+        Returns
+        -------
+        DataFrame
+            One row per (sample, set): ``sample`` (row position in ``X``),
+            ``features``, ``indices``, ``order``, ``effect`` (the cross partial at that
+            sample, standardized units, mean over ``nets_``).
+        """
+        check_is_fitted(self, "interactions_")
+        X = self._check_X(X)
+        sets = self.rank_interactions(order=order)["indices"].tolist()
+        if not sets:
+            raise ValueError(
+                f"no interactions of order {order} were scored; choose an order between "
+                f"2 and {self.order}."
+            )
+        values = self._cross_partials(X, sets).mean(axis=0)  # (C, n, S)
+        chosen = self._local_class_index(X)
+        local = values[0] if chosen is None else values[chosen, np.arange(len(X))]
+        n, s = local.shape
+        names = self._feature_names()
+        return pd.DataFrame(
+            {
+                "sample": np.repeat(np.arange(n), s),
+                "features": [tuple(names[i] for i in t) for t in sets] * n,
+                "indices": sets * n,
+                "order": order,
+                "effect": local.reshape(-1),
+            }
+        )
+
+    def local_hessians(self, X) -> np.ndarray:
+        """Signed Hessians of the explained output at each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features, n_features)
+            ``∂²F/∂z_i∂z_j`` on the ``output`` scale, standardized units, mean over
+            ``nets_`` (multi-class without ``target``: each sample's predicted class).
+        """
+        check_is_fitted(self, "interactions_")
+        X = self._check_X(X)
+        out = []
+        for net in self.nets_:
+            dtype = _module_dtype(net.module_)
+            points = torch.as_tensor(X, dtype=dtype)
+            per_class = [
+                hessian(f, points).cpu().double().numpy()
+                for f in self._output_functions(net, self._classes_explained)
+            ]
+            out.append(np.stack(per_class))
+        H = np.mean(out, axis=0) * np.outer(self._x_scale, self._x_scale)  # (C, n, d, d)
+        chosen = self._local_class_index(X)
+        return H[0] if chosen is None else H[chosen, np.arange(len(X))]
+
+    # --------------------------------------------------------------- transformer
+    def _top_sets(self) -> list[tuple[int, ...]]:
+        return self.interactions_["indices"].head(self.n_interaction_features).tolist()
+
+    def transform(self, X):
+        """Append one product column per top interaction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features + n_interaction_features)
+            ``X`` followed by ``Π_{i∈I} x_i`` for the ``n_interaction_features``
+            strongest sets ``I`` (fewer if fewer were scored).
+        """
+        check_is_fitted(self, "interactions_")
+        X = self._check_X(X)
+        products = [np.prod(X[:, list(s)], axis=1) for s in self._top_sets()]
+        return np.column_stack([X, *products]) if products else X.copy()
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Input names, then ``"a*b"`` for each appended product column."""
+        check_is_fitted(self, "interactions_")
+        names = self._feature_names()
+        products = ["*".join(names[i] for i in s) for s in self._top_sets()]
+        return np.asarray(names + products, dtype=object)
+
+    # --------------------------------------------------------------- predictions
+    def predict(self, X) -> np.ndarray:
+        """The networks' prediction (mean over ``nets_``): values or class labels."""
+        check_is_fitted(self, "interactions_")
+        X = self._check_X(X).astype(np.float32)
+        if self.task_ == "regression":
+            return np.mean([net.predict(X).reshape(len(X)) for net in self.nets_], axis=0)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    @available_if(_is_classification)
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
+        check_is_fitted(self, "interactions_")
+        X = self._check_X(X).astype(np.float32)
+        return np.mean([net.predict_proba(X) for net in self.nets_], axis=0)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R² of the predictions (regression) or their accuracy (classification)."""
+        metric = r2_score if self.task_ == "regression" else accuracy_score
+        return metric(y, self.predict(X), sample_weight=sample_weight)

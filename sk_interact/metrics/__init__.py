@@ -1,0 +1,24 @@
+"""Scores of interaction rankings against a known ground truth, and scorers for model selection.
+
+:func:`interaction_auc_score` and :func:`interaction_r_precision` follow the scoring
+rules of Tsang, Cheng & Liu (ICLR 2018), used by T-NID; the scorers made by
+:func:`make_interaction_auc_scorer` and :func:`make_interaction_r_precision_scorer`
+(or by name with :func:`get_scorer`) plug them into ``GridSearchCV``.
+"""
+
+from ._interaction import interaction_auc_score, interaction_r_precision
+from ._scorer import (
+    get_scorer,
+    get_scorer_names,
+    make_interaction_auc_scorer,
+    make_interaction_r_precision_scorer,
+)
+
+__all__ = [
+    "get_scorer",
+    "get_scorer_names",
+    "interaction_auc_score",
+    "interaction_r_precision",
+    "make_interaction_auc_scorer",
+    "make_interaction_r_precision_scorer",
+]
