@@ -6,6 +6,9 @@ be built, inspected and differentiated without skorch.
 
 from __future__ import annotations
 
+import copy
+import itertools
+import math
 import numbers
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -17,6 +20,7 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "ElementwiseAffine",
+    "EnsembleMLP",
     "StandardizedNetwork",
     "check_hidden_layer_sizes",
 ]
@@ -106,6 +110,87 @@ class MLP(nn.Sequential):
         self.n_outputs = n_outputs
 
 
+class EnsembleMLP(nn.Module):
+    """``n_members`` independent MLPs of one architecture, evaluated as one module.
+
+    Layer ``l`` of every member is one ``(n_members, in, out)`` weight, applied with a
+    batched matrix product, so training the ensemble costs one forward and backward
+    pass per mini-batch instead of ``n_members``. Members share nothing but the data
+    they see; :meth:`members` returns them as ordinary :class:`MLP` modules.
+
+    Parameters
+    ----------
+    n_features, hidden_layer_sizes, activation, n_outputs
+        As for :class:`MLP`.
+    n_members : int, default=10
+        Number of networks.
+
+    Examples
+    --------
+    >>> import torch
+    >>> ensemble = EnsembleMLP(3, (8,), n_members=4)
+    >>> ensemble(torch.zeros(5, 3)).shape  # (n, n_members × n_outputs)
+    torch.Size([5, 4])
+    >>> members = ensemble.members()
+    >>> torch.allclose(members[2](torch.ones(1, 3)), ensemble(torch.ones(1, 3))[:, 2:3])
+    True
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        hidden_layer_sizes: Sequence[int] = (140, 100, 60, 20),
+        activation: str = "gelu",
+        n_outputs: int = 1,
+        n_members: int = 10,
+    ):
+        super().__init__()
+        _positive_int(n_features, "n_features")
+        _positive_int(n_outputs, "n_outputs")
+        _positive_int(n_members, "n_members")
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
+            )
+        hidden = check_hidden_layer_sizes(hidden_layer_sizes)
+        self.n_features, self.hidden_layer_sizes = n_features, hidden
+        self.activation, self.n_outputs, self.n_members = activation, n_outputs, n_members
+        widths = [n_features, *hidden, n_outputs]
+        self.weights = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        for fan_in, fan_out in itertools.pairwise(widths):
+            # nn.Linear's default initialisation, drawn for every member at once
+            bound = 1 / math.sqrt(fan_in)
+            self.weights.append(nn.Parameter(torch.empty(n_members, fan_in, fan_out)))
+            self.biases.append(nn.Parameter(torch.empty(n_members, 1, fan_out)))
+            nn.init.uniform_(self.weights[-1], -bound, bound)
+            nn.init.uniform_(self.biases[-1], -bound, bound)
+        self.act = ACTIVATIONS[activation]()
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        h = X.unsqueeze(0).expand(self.n_members, *X.shape)
+        last = len(self.weights) - 1
+        for layer, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(bias, h, weight)
+            if layer < last:
+                h = self.act(h)
+        # (members, n, outputs) -> (n, members × outputs), member-major
+        return h.permute(1, 0, 2).reshape(X.shape[0], -1)
+
+    def members(self) -> list[MLP]:
+        """The members as independent :class:`MLP` modules (copies of the weights)."""
+        out = []
+        for e in range(self.n_members):
+            mlp = MLP(self.n_features, self.hidden_layer_sizes, self.activation, self.n_outputs)
+            linears = [m for m in mlp if isinstance(m, nn.Linear)]
+            with torch.no_grad():
+                for linear, weight, bias in zip(linears, self.weights, self.biases):
+                    linear.weight.copy_(weight[e].T)
+                    linear.bias.copy_(bias[e, 0])
+            out.append(mlp.to(self.weights[0].dtype).to(self.weights[0].device))
+        return out
+
+
 class ElementwiseAffine(nn.Module):
     """Fixed ``x ↦ x · scale + shift`` per feature; not trained.
 
@@ -170,3 +255,18 @@ class StandardizedNetwork(nn.Sequential):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         # Accept float64 arrays from numpy (skorch passes them through unchanged).
         return super().forward(X.to(self.standardize.scale.dtype))
+
+    def with_network(self, network: nn.Module, outputs: slice | None = None):
+        """The same scalings around another network (optionally some output columns).
+
+        Used to split a trained :class:`EnsembleMLP` into its members.
+        """
+        layers = OrderedDict(standardize=copy.deepcopy(self.standardize), network=network)
+        if "unstandardize" in self._modules:
+            columns = slice(None) if outputs is None else outputs
+            layers["unstandardize"] = ElementwiseAffine(
+                self.unstandardize.scale[columns], self.unstandardize.shift[columns]
+            )
+        new = StandardizedNetwork.__new__(StandardizedNetwork)
+        nn.Sequential.__init__(new, layers)
+        return new

@@ -22,14 +22,21 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
+from skorch import NeuralNet
 from torch import nn
 
 from sk_interact._base import InteractionRankingMixin
 from sk_interact._derivatives import hessian, mixed_partials
 from sk_interact._networks import ACTIVATIONS, MLP, check_hidden_layer_sizes
 from sk_interact._ranking import ranking_frame
-from sk_interact._training import cached_fit_network, fit_network, seed_from_random_state
+from sk_interact._training import (
+    cached_fit_ensemble,
+    cached_fit_network,
+    fit_ensemble,
+    fit_network,
+    prediction_net,
+    seed_from_random_state,
+)
 
 __all__ = ["TNIDDetector"]
 
@@ -147,16 +154,6 @@ def _module_dtype(module: nn.Module) -> torch.dtype:
     """The dtype a module computes in: its first floating parameter or buffer's."""
     tensors = itertools.chain(module.parameters(), module.buffers())
     return next((t.dtype for t in tensors if t.is_floating_point()), torch.float64)
-
-
-def _prediction_only_optimizer(params, lr):
-    """An optimizer for a wrapped, already trained module that is never trained here.
-
-    skorch builds one when it initializes a net; a module without parameters (a fixed
-    function) would make torch's optimizers refuse an empty parameter list.
-    """
-    params = list(params) or [torch.zeros(0, requires_grad=True)]
-    return torch.optim.SGD(params, lr=lr)
 
 
 def _is_classification(estimator) -> bool:
@@ -455,7 +452,14 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             device=str(self.device),
             verbose=self.verbose,
         )
-        if isinstance(self.random_state, numbers.Integral):
+        cache = isinstance(self.random_state, numbers.Integral)
+        if self.task_ == "regression" and len(seeds) > 1:
+            # One batched ensemble: the members train together at little extra cost.
+            del settings["task"]
+            architecture = (X.shape[1], hidden, self.activation)
+            fit = cached_fit_ensemble if cache else fit_ensemble
+            return fit(len(seeds), architecture, X, y_fit, random_state=seeds[0], **settings)
+        if cache:
             key = ("MLP", X.shape[1], hidden, self.activation, n_outputs)
             return [
                 cached_fit_network(key, factory, X, y_fit, random_state=s, **settings)
@@ -472,14 +476,9 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                     "net=None to let TNIDDetector train one."
                 )
             return copy.deepcopy(self.net)
+        n_classes = len(self.classes_) if self.task_ == "classification" else None
         module = copy.deepcopy(self.net).eval()
-        cls = NeuralNetRegressor if self.task_ == "regression" else NeuralNetClassifier
-        kwargs = {} if self.task_ == "regression" else {"criterion": nn.CrossEntropyLoss}
-        if self.task_ == "classification":
-            kwargs["classes"] = np.arange(len(self.classes_))
-        return cls(
-            module, device=str(self.device), optimizer=_prediction_only_optimizer, **kwargs
-        ).initialize()
+        return prediction_net(module, task=self.task_, n_classes=n_classes, device=self.device)
 
     # ---------------------------------------------------------------- explanation
     def _output_functions(self, net, classes: list[int]) -> list[nn.Sequential]:

@@ -9,6 +9,7 @@ regression, and standardization of features and targets inside the module.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import math
 import numbers
@@ -24,15 +25,18 @@ from skorch.dataset import Dataset, ValidSplit
 from torch import nn
 from torch.utils.data import default_collate
 
-from sk_interact._networks import StandardizedNetwork
+from sk_interact._networks import EnsembleMLP, StandardizedNetwork
 
 __all__ = [
     "TASKS",
     "BatchDataset",
+    "cached_fit_ensemble",
     "cached_fit_network",
     "clear_network_cache",
     "data_fingerprint",
+    "fit_ensemble",
     "fit_network",
+    "prediction_net",
     "seed_from_random_state",
 ]
 
@@ -320,6 +324,26 @@ def data_fingerprint(*arrays) -> str:
     return digest.hexdigest()
 
 
+def _cached(key: Hashable, compute: Callable[[], object]):
+    """``compute()`` once per key (LRU); every caller gets a private deep copy."""
+    try:
+        hash(key)
+    except TypeError:  # an unhashable setting: compute without the cache
+        return compute()
+    if key in _NETWORK_CACHE:
+        _NETWORK_CACHE.move_to_end(key)
+    else:
+        _NETWORK_CACHE[key] = compute()
+        while len(_NETWORK_CACHE) > _NETWORK_CACHE_SIZE:
+            _NETWORK_CACHE.popitem(last=False)
+    return copy.deepcopy(_NETWORK_CACHE[key])
+
+
+def _cache_key(kind: str, module_key, X, y, random_state, kwargs) -> tuple:
+    settings = tuple(sorted(kwargs.items()))
+    return (kind, module_key, data_fingerprint(X, y), int(random_state), settings)
+
+
 def cached_fit_network(module_key: Hashable, module, X, y, *, random_state: int, **kwargs):
     """:func:`fit_network` behind an LRU cache of trained nets.
 
@@ -341,18 +365,101 @@ def cached_fit_network(module_key: Hashable, module, X, y, *, random_state: int,
     net : skorch.NeuralNet
         A private copy: the caller may keep or change it without touching the cache.
     """
-    key = (module_key, data_fingerprint(X, y), int(random_state), tuple(sorted(kwargs.items())))
-    try:
-        hash(key)
-    except TypeError:  # an unhashable setting: train without the cache
-        return fit_network(module, X, y, random_state=random_state, **kwargs)
-    if key in _NETWORK_CACHE:
-        _NETWORK_CACHE.move_to_end(key)
-    else:
-        _NETWORK_CACHE[key] = fit_network(module, X, y, random_state=random_state, **kwargs)
-        while len(_NETWORK_CACHE) > _NETWORK_CACHE_SIZE:
-            _NETWORK_CACHE.popitem(last=False)
-    return copy.deepcopy(_NETWORK_CACHE[key])
+    key = _cache_key("network", module_key, X, y, random_state, kwargs)
+    return _cached(key, lambda: fit_network(module, X, y, random_state=random_state, **kwargs))
+
+
+def cached_fit_ensemble(n_members: int, architecture: tuple, X, y, *, random_state, **kwargs):
+    """:func:`fit_ensemble` behind the same cache as :func:`cached_fit_network`."""
+    key = _cache_key(("ensemble", n_members), architecture, X, y, random_state, kwargs)
+    return _cached(
+        key,
+        lambda: fit_ensemble(n_members, architecture, X, y, random_state=random_state, **kwargs),
+    )
+
+
+def _prediction_only_optimizer(params, lr):
+    """An optimizer for a net that wraps an already trained module and is never trained.
+
+    skorch builds one when it initializes a net; a module without parameters (a fixed
+    function) would make torch's optimizers refuse an empty parameter list.
+    """
+    params = list(params) or [torch.zeros(0, requires_grad=True)]
+    return torch.optim.SGD(params, lr=lr)
+
+
+def prediction_net(module: nn.Module, *, task: str = "regression", n_classes=None, device="cpu"):
+    """An initialized skorch net around an already trained module, for predictions.
+
+    Parameters
+    ----------
+    module : nn.Module
+        Used as it is (not copied): regression outputs, or class logits.
+    task : {"regression", "classification", "binary"}
+    n_classes : int, optional
+        Number of classes (classification).
+    device : str or torch.device
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+        Ready for ``predict`` / ``predict_proba``; never trained.
+    """
+    kwargs = {"criterion": nn.MSELoss} if task == "regression" else {}
+    if task == "classification":
+        kwargs = {"criterion": nn.CrossEntropyLoss, "classes": np.arange(n_classes)}
+    return TASKS[task](
+        module,
+        device=device,
+        optimizer=_prediction_only_optimizer,
+        dataset=BatchDataset,
+        iterator_valid__collate_fn=collate_batch,
+        **kwargs,
+    ).initialize()
+
+
+def fit_ensemble(n_members: int, architecture: tuple, X, y, *, random_state=None, **kwargs):
+    """Train ``n_members`` regression MLPs as one :class:`EnsembleMLP`, return them apart.
+
+    Every member sees the same mini-batches (from its own initial weights), and the
+    ensemble stops early on the members' mean validation loss; one skorch fit trains
+    them all, at a fraction of the cost of ``n_members`` separate fits.
+
+    Parameters
+    ----------
+    n_members : int
+    architecture : tuple
+        ``(n_features, hidden_layer_sizes, activation)`` of every member.
+    X, y, random_state, **kwargs
+        As for :func:`fit_network` (regression only; ``y`` one column).
+
+    Returns
+    -------
+    nets : list of skorch.NeuralNetRegressor
+        One prediction net per member, each sharing the ensemble's training history.
+    """
+    n_features, hidden, activation = architecture
+    y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+    if y.shape[1] != 1:
+        raise ValueError("fit_ensemble trains single-output regression networks.")
+    factory = functools.partial(EnsembleMLP, n_features, hidden, activation, 1, n_members)
+    # One target column per member: the mean squared error is then the members' mean.
+    net = fit_network(
+        factory,
+        X,
+        np.repeat(y, n_members, axis=1),
+        random_state=random_state,
+        task="regression",
+        **kwargs,
+    )
+    trained = net.module_
+    nets = []
+    for e, member in enumerate(trained.network.members()):
+        module = trained.with_network(member, outputs=slice(e, e + 1)).eval()
+        member_net = prediction_net(module, device=net.device)
+        member_net.history = copy.deepcopy(net.history)
+        nets.append(member_net)
+    return nets
 
 
 def clear_network_cache() -> None:

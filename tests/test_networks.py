@@ -1,5 +1,7 @@
 """Network modules: architecture, activations, fixed scalings."""
 
+import functools
+
 import pytest
 import torch
 from torch import nn
@@ -68,3 +70,16 @@ def test_standardized_network_accepts_float64_inputs():
     net = StandardizedNetwork(MLP(2, (3,)), torch.zeros(2), torch.ones(2))
     out = net(torch.ones(4, 2, dtype=torch.float64))
     assert out.dtype == torch.float32
+
+
+def test_ensemble_mlp_members_reproduce_its_outputs_and_hessians():
+    # Each member is an ordinary MLP equal to its column of the ensemble, derivatives too.
+    from sk_interact._networks import EnsembleMLP
+
+    torch.manual_seed(0)
+    ensemble = EnsembleMLP(4, (6, 5), activation="softplus", n_members=3).double()
+    X = torch.randn(7, 4, dtype=torch.float64)
+    for e, member in enumerate(ensemble.members()):
+        torch.testing.assert_close(member(X)[:, 0], ensemble(X)[:, e])
+        column = functools.partial(lambda Z, e: ensemble(Z)[:, e], e=e)
+        torch.testing.assert_close(hessian(member, X), hessian(column, X))

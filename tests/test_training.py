@@ -240,3 +240,19 @@ def test_predict_accepts_dataframes_and_float64(product_data):
     np.testing.assert_allclose(net.predict(X), expected, rtol=1e-6)
     frame = pd.DataFrame(X.astype(np.float32), columns=["a", "b", "c"])
     np.testing.assert_allclose(net.predict(frame.to_numpy()), expected, rtol=1e-6)
+
+
+def test_ensemble_members_train_together_and_split_exactly(product_data):
+    # fit_ensemble trains E members in one skorch fit; each split-out member predicts
+    # exactly its column of the ensemble, in raw units, and they differ from each other.
+    from sk_interact._training import fit_ensemble
+
+    X, y = product_data
+    nets = fit_ensemble(3, (3, (16,), "gelu"), X, y, max_epochs=40, random_state=0)
+    assert len(nets) == 3
+    predictions = np.column_stack([net.predict(X)[:, 0] for net in nets])
+    assert not np.allclose(predictions[:, 0], predictions[:, 1])
+    for column in predictions.T:
+        r2 = 1 - ((column - y) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+        assert r2 > 0.9
+    assert len(nets[0].history) == len(nets[2].history) > 0
