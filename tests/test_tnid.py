@@ -17,6 +17,7 @@ from torch import nn
 import sk_interact._training as training
 from sk_interact import TNIDDetector
 from sk_interact._tnid import representative_samples
+from sk_interact.metrics import make_interaction_auc_scorer
 
 FAST = {"hidden_layer_sizes": (64, 32), "max_epochs": 80, "batch_size": 128, "lr": 3e-3}
 
@@ -197,11 +198,17 @@ def test_refits_reuse_trained_networks_in_grid_search(planted, monkeypatch):
         return real_fit(*args, **kwargs)
 
     monkeypatch.setattr(training, "fit_network", counting_fit)
-    small = {**FAST, "max_epochs": 5}
-    grid = GridSearchCV(TNIDDetector(random_state=0, **small), {"order": [2, 3], "k": [2, 5]}, cv=2)
-    grid.fit(X[:1000], y[:1000])
+    grid = GridSearchCV(
+        TNIDDetector(representatives=32, random_state=0, **FAST),
+        {"order": [2, 3], "k": [2, 5]},
+        scoring=make_interaction_auc_scorer([(0, 1), (2, 3, 4)], order=2),
+        cv=2,
+    )
+    grid.fit(X[:2000], y[:2000])
     assert len(calls) == 2 + 1
     assert len(grid.cv_results_["params"]) == 4
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert 0.5 < grid.best_score_ <= 1.0
 
 
 def test_same_seed_same_ranking_and_pickle_round_trip(polynomial_data):
@@ -362,3 +369,33 @@ def test_all_pairs_are_scored_exhaustively(polynomial_data):
     tnid = TNIDDetector(net=Polynomial().double(), random_state=0).fit(X, y)
     assert sorted(tnid.interactions_["indices"]) == list(itertools.combinations(range(5), 2))
     assert (tnid.interactions_["strength"].diff().dropna() <= 0).all()
+
+
+class Logistic(nn.Module):
+    """A fixed binary model with one logit, z = 2·x0·x1 + x2."""
+
+    def forward(self, X):
+        return (2 * X[:, 0] * X[:, 1] + X[:, 2])[:, None]
+
+
+@pytest.mark.parametrize("output", ["logit", "proba"])
+def test_binary_output_scales_match_closed_forms(output):
+    # Log-odds: ∂²z/∂x0∂x1 = 2 everywhere. Probability p = σ(z):
+    # ∂²p/∂x0∂x1 = 2·p(1−p) + p(1−p)(1−2p)·(2·x1)(2·x0). Both in standardized units.
+    rng = np.random.RandomState(6)
+    X = rng.uniform(-1, 1, size=(300, 3))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    tnid = TNIDDetector(net=Logistic().double(), output=output, random_state=0).fit(X, y)
+    R = tnid.representatives_.to_numpy()
+    scale = X[:, 0].std() * X[:, 1].std()
+    if output == "logit":
+        expected = np.full(len(R), 2.0)
+    else:
+        p = 1 / (1 + np.exp(-(2 * R[:, 0] * R[:, 1] + R[:, 2])))
+        expected = 2 * p * (1 - p) + p * (1 - p) * (1 - 2 * p) * 4 * R[:, 0] * R[:, 1]
+    row = tnid.rank_interactions().set_index("indices").loc[[(0, 1)]].iloc[0]
+    np.testing.assert_allclose(row["effect"], np.mean(expected) * scale, rtol=1e-9)
+    np.testing.assert_allclose(row["strength"], abs(row["effect"]), rtol=1e-12)
+    # No other pair interacts on the log-odds scale; the link curves them on the other.
+    others = tnid.interactions_[tnid.interactions_["indices"] != (0, 1)]["strength"]
+    assert (others < 1e-12).all() if output == "logit" else (others > 1e-6).any()
