@@ -180,6 +180,8 @@ def main(argv=None) -> int:
     parser.add_argument("--n-estimators", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--max-epochs", type=int, default=200)
+    parser.add_argument("--patience", type=int, default=10)
+    parser.add_argument("--lr-schedule", default="constant", choices=["constant", "plateau"])
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -194,7 +196,8 @@ def main(argv=None) -> int:
         "hidden_layer_sizes": (140, 100, 60, 20),
         "activation": "gelu",
         "lr": 3e-3,
-        "patience": 10,
+        "patience": args.patience,
+        "lr_schedule": args.lr_schedule,
     }
     jobs = [(name, trial) for trial in range(args.trials) for name in args.functions]
     start = time.perf_counter()

@@ -306,6 +306,7 @@ def test_fitting_does_not_mutate_inputs(polynomial_data):
         ({"representatives": ("mean", "centroid")}, None, "representatives"),
         ({"aggregation": "mode"}, None, "aggregation"),
         ({"max_epochs": -1}, None, "max_epochs"),
+        ({"lr_schedule": "cosine"}, None, "lr_schedule"),
         ({}, "nan", "NaN"),
         ({}, "inf", "infinity"),
         ({}, "one_feature", "minimum of 2"),
