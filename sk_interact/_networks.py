@@ -55,6 +55,15 @@ def check_hidden_layer_sizes(hidden_layer_sizes) -> tuple[int, ...]:
     return tuple(int(h) for h in hidden_layer_sizes)
 
 
+def _check_architecture(n_features, hidden_layer_sizes, activation, n_outputs) -> tuple:
+    """Validate an MLP's arguments; return the hidden widths as a tuple."""
+    _positive_int(n_features, "n_features")
+    _positive_int(n_outputs, "n_outputs")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}.")
+    return check_hidden_layer_sizes(hidden_layer_sizes)
+
+
 class MLP(nn.Sequential):
     """Fully connected network ``Linear → activation → … → Linear``.
 
@@ -90,13 +99,9 @@ class MLP(nn.Sequential):
         activation: str = "gelu",
         n_outputs: int = 1,
     ):
-        _positive_int(n_features, "n_features")
-        _positive_int(n_outputs, "n_outputs")
-        hidden_layer_sizes = check_hidden_layer_sizes(hidden_layer_sizes)
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
-            )
+        hidden_layer_sizes = _check_architecture(
+            n_features, hidden_layer_sizes, activation, n_outputs
+        )
         layers: list[nn.Module] = []
         width = n_features
         for size in hidden_layer_sizes:
@@ -145,14 +150,8 @@ class EnsembleMLP(nn.Module):
         n_members: int = 10,
     ):
         super().__init__()
-        _positive_int(n_features, "n_features")
-        _positive_int(n_outputs, "n_outputs")
+        hidden = _check_architecture(n_features, hidden_layer_sizes, activation, n_outputs)
         _positive_int(n_members, "n_members")
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
-            )
-        hidden = check_hidden_layer_sizes(hidden_layer_sizes)
         self.n_features, self.hidden_layer_sizes = n_features, hidden
         self.activation, self.n_outputs, self.n_members = activation, n_outputs, n_members
         widths = [n_features, *hidden, n_outputs]
