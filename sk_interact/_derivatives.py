@@ -29,6 +29,7 @@ require grad, record no graph and are never modified.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -96,17 +97,23 @@ def _leaves(sequential: nn.Sequential):
             yield module
 
 
+def module_dtype(module: nn.Module, default: torch.dtype = torch.float64) -> torch.dtype:
+    """The dtype a module computes in: its first floating parameter's or buffer's."""
+    tensors = itertools.chain(module.parameters(), module.buffers())
+    return next((t.dtype for t in tensors if t.is_floating_point()), default)
+
+
 def _prepare(f: Callable, X: torch.Tensor, batched: bool) -> _Prepared:
     """Validate ``f`` against ``X`` and factor out leading affine layers."""
     if not callable(f):
         raise TypeError(f"f must be callable (an nn.Module or a function), got {type(f)!r}.")
     if not isinstance(f, nn.Module):
         return _Prepared(f if batched else vmap(f))
-    params = [p for p in f.parameters()] + [b for b in f.buffers() if b.is_floating_point()]
-    if params and params[0].dtype != X.dtype:
+    dtype = module_dtype(f, default=X.dtype)
+    if dtype != X.dtype:
         raise TypeError(
-            f"X is {X.dtype} but the module's parameters are {params[0].dtype}; "
-            f"convert one of them, e.g. X.to({params[0].dtype}) or module.to({X.dtype})."
+            f"X is {X.dtype} but the module's parameters are {dtype}; "
+            f"convert one of them, e.g. X.to({dtype}) or module.to({X.dtype})."
         )
     if not batched or not isinstance(f, nn.Sequential):
         return _Prepared(f if batched else vmap(f))
@@ -265,9 +272,14 @@ def gradient(
     """
     prepared, X, chunk_size = _setup(f, X, batched, chunk_size)
     with torch.no_grad():
-        summed = _summed(prepared.inner)
-        rows = [grad(summed)(prepared.inputs(X[s])) for s in _blocks(len(X), chunk_size)]
-        return prepared.to_input_space(torch.cat(rows))
+        return _gradient_rows(prepared, X, chunk_size)
+
+
+def _gradient_rows(prepared: _Prepared, X: torch.Tensor, chunk_size: int) -> torch.Tensor:
+    """Gradients ``(B, d)`` of a prepared function, in blocks of ``chunk_size`` points."""
+    summed = _summed(prepared.inner)
+    rows = [grad(summed)(prepared.inputs(X[s])) for s in _blocks(len(X), chunk_size)]
+    return prepared.to_input_space(torch.cat(rows))
 
 
 def hessian(
@@ -498,7 +510,7 @@ def mixed_partials(
         if n_sets == 0:
             return X.new_zeros(n_points, 0)
         if order == 1:
-            return gradient(f, X, batched=batched, chunk_size=chunk_size)[:, sets[:, 0]]
+            return _gradient_rows(prepared, X, chunk_size)[:, sets[:, 0]]
         prefixes, which, last = _assign_prefixes(sets)
         U = prepared.directions(prefixes, d, X.dtype)  # (P, l-1, k)
         out = X.new_empty(n_points, n_sets)

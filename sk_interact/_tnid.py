@@ -26,7 +26,7 @@ from skorch import NeuralNet
 from torch import nn
 
 from sk_interact._base import InteractionRankingMixin
-from sk_interact._derivatives import hessian, mixed_partials
+from sk_interact._derivatives import hessian, mixed_partials, module_dtype
 from sk_interact._networks import ACTIVATIONS, MLP, check_hidden_layer_sizes
 from sk_interact._ranking import ranking_frame
 from sk_interact._training import (
@@ -149,12 +149,6 @@ class _RegressionOutput(nn.Module):
 
     def forward(self, out: torch.Tensor) -> torch.Tensor:
         return out.reshape(len(out), -1)[:, 0] / self.y_scale
-
-
-def _module_dtype(module: nn.Module) -> torch.dtype:
-    """The dtype a module computes in: its first floating parameter or buffer's."""
-    tensors = itertools.chain(module.parameters(), module.buffers())
-    return next((t.dtype for t in tensors if t.is_floating_point()), torch.float64)
 
 
 def _is_classification(estimator) -> bool:
@@ -522,7 +516,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         """``kernel(f, points, *args)`` for every network and explained class: ``(E, C, ...)``."""
         out = []
         for net in self.nets_:
-            X = torch.as_tensor(points, dtype=_module_dtype(net.module_))
+            X = torch.as_tensor(points, dtype=module_dtype(net.module_))
             functions = self._output_functions(net, self._classes_explained)
             out.append([kernel(f, X, *args).cpu().double().numpy() for f in functions])
         return np.asarray(out)
