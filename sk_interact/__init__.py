@@ -4,9 +4,21 @@
 feature interactions off exact higher-order derivatives computed with ``torch.func``.
 """
 
-from sk_interact import datasets, derivatives, metrics
+from sk_interact import datasets, derivatives, metrics, plotting
+from sk_interact._io import load_ranking, save_ranking
+from sk_interact._second_glance import SecondGlanceExplainer
 from sk_interact._tnid import TNIDDetector
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["TNIDDetector", "__version__", "datasets", "derivatives", "metrics"]
+__all__ = [
+    "SecondGlanceExplainer",
+    "TNIDDetector",
+    "__version__",
+    "datasets",
+    "derivatives",
+    "load_ranking",
+    "metrics",
+    "plotting",
+    "save_ranking",
+]

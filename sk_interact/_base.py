@@ -4,10 +4,48 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 import pandas as pd
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["InteractionRankingMixin"]
+__all__ = ["InteractionRankingMixin", "encode_classes", "refuse_text_columns", "resolve_task"]
+
+
+def refuse_text_columns(X) -> None:
+    """Raise a ValueError naming the non-numeric columns of a DataFrame ``X``."""
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):
+        text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+        if text:
+            raise ValueError(
+                f"X has non-numeric columns {text}; encode them first, e.g. with "
+                "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
+            )
+
+
+def resolve_task(task: str, y) -> str:
+    """``task``, or for "auto" what ``y`` is: integer-valued targets count as classes."""
+    if task != "auto":
+        return task
+    return "classification" if type_of_target(y) in ("binary", "multiclass") else "regression"
+
+
+def encode_classes(estimator, y, target) -> np.ndarray:
+    """Set ``estimator.classes_`` from ``y``; return the class codes ``0..C-1``.
+
+    Raises a ValueError for a single class, or a ``target`` that is not a class.
+    """
+    check_classification_targets(y)
+    encoder = LabelEncoder().fit(y)
+    estimator.classes_ = encoder.classes_
+    if len(estimator.classes_) < 2:
+        raise ValueError("y has a single class; classification needs at least two.")
+    if target is not None and target not in set(estimator.classes_.tolist()):
+        raise ValueError(
+            f"target={target!r} is not a class of y; classes are {estimator.classes_.tolist()}."
+        )
+    return encoder.transform(y)
 
 
 class InteractionRankingMixin:

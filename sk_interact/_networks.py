@@ -19,10 +19,15 @@ from torch import nn
 __all__ = [
     "ACTIVATIONS",
     "MLP",
+    "PIECEWISE_LINEAR",
+    "ClassOutput",
     "ElementwiseAffine",
     "EnsembleMLP",
+    "RegressionOutput",
     "StandardizedNetwork",
     "check_hidden_layer_sizes",
+    "piecewise_linear_layers",
+    "softplus_copy",
 ]
 
 #: Activations by name. GELU, softplus, tanh and sigmoid are smooth, so every mixed
@@ -269,3 +274,120 @@ class StandardizedNetwork(nn.Sequential):
         new = StandardizedNetwork.__new__(StandardizedNetwork)
         nn.Sequential.__init__(new, layers)
         return new
+
+
+class ClassOutput(nn.Module):
+    """Class ``c``'s log-odds ``log p_c / (1 − p_c)`` or probability, from a module's output.
+
+    Placed after a classifier (``Sequential(classifier, ClassOutput(c, ...))``) it turns
+    the classifier's output into the scalar function an estimator differentiates. The
+    output is class logits, probabilities (``from_probabilities``, as skorch's default
+    ``NLLLoss`` classifier expects), or one column (or a 1-D output): a binary log-odds.
+
+    Parameters
+    ----------
+    c : int
+        Class position.
+    output : {"logit", "proba"}
+        The log-odds of class ``c`` or its probability.
+    from_probabilities : bool, default=False
+        Whether the classifier outputs probabilities rather than logits.
+
+    Examples
+    --------
+    >>> import torch
+    >>> head = ClassOutput(1, "proba")
+    >>> head(torch.tensor([[0.0], [2.0]]))
+    tensor([0.5000, 0.8808])
+    >>> ClassOutput(0, "logit")(torch.tensor([[0.0, 1.0, 1.0]]))  # log(e^0 / (e^1 + e^1))
+    tensor([-1.6931])
+    """
+
+    def __init__(self, c: int, output: str, from_probabilities: bool = False):
+        super().__init__()
+        self.c, self.output, self.from_probabilities = c, output, from_probabilities
+
+    def forward(self, out: torch.Tensor) -> torch.Tensor:
+        if out.ndim == 1:
+            out = out.unsqueeze(-1)
+        if out.shape[-1] == 1:
+            z = torch.logit(out[..., 0], eps=1e-7) if self.from_probabilities else out[..., 0]
+            log_odds = z if self.c == 1 else -z
+            return log_odds if self.output == "logit" else torch.sigmoid(log_odds)
+        # log p differs from the logits by a shared shift, which the log-odds cancel
+        logits = torch.log(out.clamp_min(1e-30)) if self.from_probabilities else out
+        if self.output == "proba":
+            return torch.softmax(logits, dim=-1)[..., self.c]
+        others = torch.cat([logits[..., : self.c], logits[..., self.c + 1 :]], dim=-1)
+        return logits[..., self.c] - torch.logsumexp(others, dim=-1)
+
+
+class RegressionOutput(nn.Module):
+    """The first output column divided by ``y_scale`` (the target's standard deviation).
+
+    Examples
+    --------
+    >>> import torch
+    >>> RegressionOutput(2.0)(torch.tensor([[4.0, 1.0], [1.0, 0.0]]))
+    tensor([2.0000, 0.5000])
+    """
+
+    def __init__(self, y_scale: float):
+        super().__init__()
+        self.y_scale = float(y_scale)
+
+    def forward(self, out: torch.Tensor) -> torch.Tensor:
+        return out.reshape(len(out), -1)[:, 0] / self.y_scale
+
+
+#: Activation modules that make a network piecewise linear (zero Hessian almost everywhere).
+PIECEWISE_LINEAR = (nn.ReLU, nn.LeakyReLU, nn.ReLU6, nn.PReLU, nn.Hardtanh)
+
+
+def piecewise_linear_layers(module: nn.Module) -> list[str]:
+    """Names of the submodules of ``module`` that are piecewise-linear activations.
+
+    Examples
+    --------
+    >>> piecewise_linear_layers(MLP(3, (4, 4), activation="relu"))
+    ['1', '3']
+    >>> piecewise_linear_layers(MLP(3, (4,), activation="gelu"))
+    []
+    """
+    return [name for name, m in module.named_modules() if isinstance(m, PIECEWISE_LINEAR)]
+
+
+def softplus_copy(module: nn.Module, beta: float) -> tuple[nn.Module, int]:
+    """A copy of ``module`` in which every ``nn.ReLU`` is ``nn.Softplus(beta)``.
+
+    ``softplus(x) = log(1 + e^(βx)) / β`` tends to ``relu(x)`` as ``β → ∞``; the copy is
+    smooth, so its exact Hessian exists (the swap of Janizek et al., 2021). The
+    original module is not touched.
+
+    Parameters
+    ----------
+    module : nn.Module
+    beta : float
+        Sharpness of the softplus.
+
+    Returns
+    -------
+    copy : nn.Module
+    n_replaced : int
+        How many ``nn.ReLU`` modules were swapped (ReLUs applied as functions inside
+        ``forward`` cannot be swapped).
+
+    Examples
+    --------
+    >>> smooth, n = softplus_copy(MLP(3, (4, 4), activation="relu"), beta=10.0)
+    >>> n, type(smooth[1]).__name__
+    (2, 'Softplus')
+    """
+    smooth = copy.deepcopy(module)
+    replaced = 0
+    for parent in smooth.modules():
+        for name, child in parent.named_children():
+            if isinstance(child, nn.ReLU):
+                setattr(parent, name, nn.Softplus(beta=beta))
+                replaced += 1
+    return smooth, replaced

@@ -16,18 +16,27 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import ClassifierTags, RegressorTags, check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import InteractionRankingMixin
+from sk_interact._base import (
+    InteractionRankingMixin,
+    encode_classes,
+    refuse_text_columns,
+    resolve_task,
+)
 from sk_interact._derivatives import hessian, mixed_partials, module_dtype
-from sk_interact._networks import ACTIVATIONS, MLP, check_hidden_layer_sizes
+from sk_interact._networks import (
+    ACTIVATIONS,
+    MLP,
+    ClassOutput,
+    RegressionOutput,
+    check_hidden_layer_sizes,
+)
 from sk_interact._ranking import ranking_frame
 from sk_interact._training import (
     LR_SCHEDULES,
@@ -114,41 +123,6 @@ def _extensions(prefixes: set[tuple[int, ...]], n_features: int) -> list[tuple[i
     return sorted(
         {tuple(sorted((*p, j))) for p in prefixes for j in range(n_features) if j not in p}
     )
-
-
-class _ClassOutput(nn.Module):
-    """Class ``c``'s log-odds ``log p_c / (1 − p_c)`` or probability, from a module's output.
-
-    The output is class logits, probabilities (``from_probabilities``, as skorch's
-    default ``NLLLoss`` classifier expects), or one column: a binary log-odds.
-    """
-
-    def __init__(self, c: int, output: str, from_probabilities: bool = False):
-        super().__init__()
-        self.c, self.output, self.from_probabilities = c, output, from_probabilities
-
-    def forward(self, out: torch.Tensor) -> torch.Tensor:
-        if out.shape[-1] == 1:
-            z = torch.logit(out[..., 0], eps=1e-7) if self.from_probabilities else out[..., 0]
-            log_odds = z if self.c == 1 else -z
-            return log_odds if self.output == "logit" else torch.sigmoid(log_odds)
-        # log p differs from the logits by a shared shift, which the log-odds cancel
-        logits = torch.log(out.clamp_min(1e-30)) if self.from_probabilities else out
-        if self.output == "proba":
-            return torch.softmax(logits, dim=-1)[..., self.c]
-        others = torch.cat([logits[..., : self.c], logits[..., self.c + 1 :]], dim=-1)
-        return logits[..., self.c] - torch.logsumexp(others, dim=-1)
-
-
-class _RegressionOutput(nn.Module):
-    """The first output column in units of the target's standard deviation."""
-
-    def __init__(self, y_scale: float):
-        super().__init__()
-        self.y_scale = float(y_scale)
-
-    def forward(self, out: torch.Tensor) -> torch.Tensor:
-        return out.reshape(len(out), -1)[:, 0] / self.y_scale
 
 
 def _is_classification(estimator) -> bool:
@@ -425,25 +399,10 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                 )
         check_hidden_layer_sizes(self.hidden_layer_sizes)
 
-    @staticmethod
-    def _refuse_text_columns(X) -> None:
-        if hasattr(X, "dtypes") and hasattr(X, "columns"):
-            text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-            if text:
-                raise ValueError(
-                    f"X has non-numeric columns {text}; encode them first, e.g. with "
-                    "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
-                )
-
     def _check_X(self, X) -> np.ndarray:
         """Validate features after fitting: numeric, finite, the fitted columns."""
-        self._refuse_text_columns(X)
+        refuse_text_columns(X)
         return validate_data(self, X, reset=False, dtype=np.float64)
-
-    def _resolve_task(self, y) -> str:
-        if self.task != "auto":
-            return self.task
-        return "classification" if type_of_target(y) in ("binary", "multiclass") else "regression"
 
     # -------------------------------------------------------------------- training
     def _fit_networks(self, X, y_fit, n_classes: int, seeds) -> list:
@@ -492,17 +451,18 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         return prediction_net(module, task=self.task_, n_classes=n_classes, device=self.device)
 
     # ---------------------------------------------------------------- explanation
-    def _output_functions(self, net, classes: list[int]) -> list[nn.Sequential]:
+    def _output_functions(self, net, classes: list[int], output=None) -> list[nn.Sequential]:
         """Scalar functions of raw features ``(n, d) -> (n,)``, one per explained class.
 
         Each is ``Sequential(network, head)``, so the kernels see the network's leading
         linear layers and can differentiate in its first hidden layer.
         """
         if self.task_ == "regression":
-            return [nn.Sequential(net.module_, _RegressionOutput(self._y_scale))]
+            return [nn.Sequential(net.module_, RegressionOutput(self._y_scale))]
         probabilities = isinstance(net.criterion_, nn.NLLLoss)
         return [
-            nn.Sequential(net.module_, _ClassOutput(c, self.output, probabilities)) for c in classes
+            nn.Sequential(net.module_, ClassOutput(c, output or self.output, probabilities))
+            for c in classes
         ]
 
     def _explained_classes(self) -> list[int]:
@@ -512,12 +472,12 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             return [int(np.searchsorted(self.classes_, self.target))]
         return [1] if len(self.classes_) == 2 else list(range(len(self.classes_)))
 
-    def _per_network_and_class(self, kernel, points: np.ndarray, *args) -> np.ndarray:
+    def _per_network_and_class(self, kernel, points: np.ndarray, *args, output=None) -> np.ndarray:
         """``kernel(f, points, *args)`` for every network and explained class: ``(E, C, ...)``."""
         out = []
         for net in self.nets_:
             X = torch.as_tensor(points, dtype=module_dtype(net.module_))
-            functions = self._output_functions(net, self._classes_explained)
+            functions = self._output_functions(net, self._classes_explained, output)
             out.append([kernel(f, X, *args).cpu().double().numpy() for f in functions])
         return np.asarray(out)
 
@@ -548,24 +508,14 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         -------
         self : TNIDDetector
         """
-        self._refuse_text_columns(X)
+        refuse_text_columns(X)
         X, y = validate_data(
             self, X, y, dtype=np.float64, ensure_min_features=2, ensure_min_samples=2
         )
         self._check_parameters(X.shape[1])
-        self.task_ = self._resolve_task(y)
+        self.task_ = resolve_task(self.task, y)
         if self.task_ == "classification":
-            check_classification_targets(y)
-            encoder = LabelEncoder().fit(y)
-            self.classes_ = encoder.classes_
-            if len(self.classes_) < 2:
-                raise ValueError("y has a single class; classification needs at least two.")
-            if self.target is not None and self.target not in set(self.classes_.tolist()):
-                raise ValueError(
-                    f"target={self.target!r} is not a class of y; classes are "
-                    f"{self.classes_.tolist()}."
-                )
-            y_fit = encoder.transform(y).astype(np.int64)
+            y_fit = encode_classes(self, y, self.target).astype(np.int64)
         else:
             if self.target is not None:
                 raise ValueError("target is for classification; leave it None for regression.")
@@ -677,12 +627,14 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             }
         )
 
-    def local_hessians(self, X) -> np.ndarray:
+    def local_hessians(self, X, *, output=None) -> np.ndarray:
         """Signed Hessians of the explained output at each sample.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        output : {"logit", "proba"}, optional
+            Scale of a classifier's output; default ``self.output``.
 
         Returns
         -------
@@ -692,7 +644,9 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "interactions_")
         X = self._check_X(X)
-        H = self._per_network_and_class(hessian, X).mean(axis=0)  # (C, n, d, d)
+        if output not in (None, "logit", "proba"):
+            raise ValueError(f"output must be 'logit', 'proba' or None, got {output!r}.")
+        H = self._per_network_and_class(hessian, X, output=output).mean(axis=0)  # (C, n, d, d)
         H *= np.outer(self._x_scale, self._x_scale)  # to standardized units
         chosen = self._local_class_index(X)
         return H[0] if chosen is None else H[chosen, np.arange(len(X))]

@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sk_interact import TNIDDetector
+from sk_interact import SecondGlanceExplainer, TNIDDetector
 
 # Small networks that still learn the checks' tiny data sets (they assert training scores):
 # the checks fit dozens of times.
@@ -16,6 +16,12 @@ SMALL = {
     "random_state": 0,
 }
 
+SMALL_SECOND_GLANCE = {
+    "primary_hidden": (16,),
+    "surrogate_hidden": (16,),
+    **{k: v for k, v in SMALL.items() if k != "hidden_layer_sizes"},
+}
+
 # Reasoned exceptions, by estimator; none are needed so far.
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
 
@@ -25,6 +31,8 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
         TNIDDetector(**SMALL),
         TNIDDetector(task="regression", **SMALL),
         TNIDDetector(task="classification", **SMALL),
+        SecondGlanceExplainer(**SMALL_SECOND_GLANCE),
+        SecondGlanceExplainer(hessian_method="smoothhess", n_samples=16, **SMALL_SECOND_GLANCE),
     ],
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),
 )

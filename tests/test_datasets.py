@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pytest
 
-import sk_interact.datasets
 from sk_interact.datasets import list_tsang_benchmarks, make_tsang_benchmark, tsang_function
 from sk_interact.datasets._tsang import _TSANG_FUNCTIONS
 
@@ -330,17 +329,6 @@ def test_registry_entry_is_consistent(name):
     assert not benchmark.high.flags.writeable
     assert benchmark.formula
     assert [tuple(s) for s in benchmark.interactions] == EXPECTED_INTERACTIONS[name]
-
-
-def test_public_api_is_exported():
-    # the subpackage re-exports its public functions in __all__
-    assert set(sk_interact.datasets.__all__) == {
-        "make_tsang_benchmark",
-        "list_tsang_benchmarks",
-        "tsang_function",
-    }
-    for attribute in sk_interact.datasets.__all__:
-        assert callable(getattr(sk_interact.datasets, attribute))
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from sk_interact._derivatives import gradient, hessian, jacobian, mixed_partials
+from sk_interact._derivatives import (
+    gradient,
+    hessian,
+    jacobian,
+    mixed_partials,
+    smoothed_gradient,
+    smoothed_hessian,
+    smoothed_mixed_partials,
+)
 
 # Each test function is written once in sympy; the torch version is generated from it, so
 # the analytic oracle and the differentiated function cannot drift apart.
@@ -337,3 +345,78 @@ def test_no_index_sets_give_an_empty_result():
     # Zero sets is a valid request: a (B, 0) result, no work.
     X = torch.randn(3, 4, dtype=torch.float64)
     assert mixed_partials(lambda X: X.sum(dim=1), X, []).shape == (3, 0)
+
+
+# ----------------------------------------------------------------- SmoothHess kernels
+def _seeded(seed=0):
+    return torch.Generator().manual_seed(seed)
+
+
+def test_smoothed_hessian_is_exact_for_a_quadratic():
+    # Moment-matched draws make Stein's estimate exact when ∇f is linear: H = A.
+    A = torch.tensor([[2.0, -1.0, 0.5], [-1.0, 0.0, 3.0], [0.5, 3.0, -4.0]], dtype=torch.float64)
+    X = torch.randn(7, 3, dtype=torch.float64, generator=_seeded(1))
+    f = lambda X: 0.5 * ((X @ A) * X).sum(dim=1)  # noqa: E731
+    H = smoothed_hessian(f, X, sigma=0.7, n_samples=64, generator=_seeded())
+    torch.testing.assert_close(H, A.expand(7, 3, 3), atol=1e-10, rtol=0)
+
+
+def test_smoothed_hessian_of_a_relu_kink_matches_the_gaussian_formula():
+    # g(x) = E relu(w·(x + δ)) has ∇²g = w wᵀ φ(w·x / (σ‖w‖)) / (σ‖w‖).
+    w = torch.tensor([1.0, -2.0, 0.0], dtype=torch.float64)
+    X = torch.tensor([[0.0, 0.0, 0.0], [0.5, 0.1, 3.0], [-1.0, 0.2, 0.0]], dtype=torch.float64)
+    sigma = 0.6
+    H = smoothed_hessian(
+        lambda X: torch.relu(X @ w), X, sigma=sigma, n_samples=40000, generator=_seeded()
+    )
+    spread = sigma * w.norm()
+    density = torch.exp(-0.5 * (X @ w / spread) ** 2) / (2 * torch.pi) ** 0.5 / spread
+    expected = density[:, None, None] * torch.outer(w, w)
+    torch.testing.assert_close(H, expected, atol=0.03 * expected.abs().max(), rtol=0)
+
+
+def test_smoothed_mixed_partials_agree_with_the_hessian_and_each_point_stands_alone():
+    # Order 2 equals the symmetrised Hessian's off-diagonal (same draws); a point's
+    # estimate does not depend on the other points, their order or the blocking.
+    net = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    net = net.double()
+    X = torch.randn(9, 4, dtype=torch.float64, generator=_seeded(2))
+    pairs = [(0, 1), (1, 3), (2, 3)]
+    H = smoothed_hessian(net, X, sigma=0.3, n_samples=100, generator=_seeded())
+    M = smoothed_mixed_partials(net, X, pairs, sigma=0.3, n_samples=100, generator=_seeded())
+    torch.testing.assert_close(M, torch.stack([H[:, i, j] for i, j in pairs], dim=1))
+    order = torch.randperm(9, generator=_seeded(3))
+    shuffled = smoothed_mixed_partials(
+        net, X[order], pairs, sigma=0.3, n_samples=100, generator=_seeded(), chunk_size=7
+    )
+    torch.testing.assert_close(shuffled, M[order])
+
+
+def test_smoothed_third_order_of_a_product_and_smoothed_gradient():
+    # ∂³(x0·x1·x2) = 1 survives smoothing; the smoothed gradient of a linear f is exact.
+    X = torch.randn(4, 3, dtype=torch.float64, generator=_seeded(4))
+    f = lambda X: X[:, 0] * X[:, 1] * X[:, 2]  # noqa: E731
+    out = smoothed_mixed_partials(
+        f, X, [(0, 1, 2)], sigma=0.5, n_samples=20000, generator=_seeded()
+    )
+    torch.testing.assert_close(out, torch.ones(4, 1, dtype=torch.float64), atol=0.1, rtol=0)
+    w = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+    grad = smoothed_gradient(lambda X: X @ w, X, sigma=0.5, n_samples=8, generator=_seeded())
+    torch.testing.assert_close(grad, w.expand(4, 3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"sigma": 0.0}, "sigma"),
+        ({"sigma": float("inf")}, "sigma"),
+        ({"n_samples": 1}, "n_samples"),
+    ],
+)
+def test_smoothing_parameters_are_validated(kwargs, match):
+    X = torch.zeros(2, 2)
+    arguments = {"sigma": 1.0, "n_samples": 8, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        smoothed_hessian(lambda X: X.sum(dim=1), X, **arguments)
+    with pytest.raises(ValueError, match="2 or more"):
+        smoothed_mixed_partials(lambda X: X.sum(dim=1), X, [(0,)], sigma=1.0)

@@ -9,9 +9,33 @@ import pytest
 import sk_interact
 
 PUBLIC_MODULES = {
-    "sk_interact": ["TNIDDetector", "__version__", "datasets", "derivatives", "metrics"],
-    "sk_interact.datasets": ["list_tsang_benchmarks", "make_tsang_benchmark", "tsang_function"],
-    "sk_interact.derivatives": ["gradient", "hessian", "jacobian", "mixed_partials"],
+    "sk_interact": [
+        "SecondGlanceExplainer",
+        "TNIDDetector",
+        "__version__",
+        "datasets",
+        "derivatives",
+        "load_ranking",
+        "metrics",
+        "plotting",
+        "save_ranking",
+    ],
+    "sk_interact.datasets": [
+        "list_tsang_benchmarks",
+        "load_adult",
+        "load_bank_marketing",
+        "make_tsang_benchmark",
+        "tsang_function",
+    ],
+    "sk_interact.derivatives": [
+        "gradient",
+        "hessian",
+        "jacobian",
+        "mixed_partials",
+        "smoothed_gradient",
+        "smoothed_hessian",
+        "smoothed_mixed_partials",
+    ],
     "sk_interact.metrics": [
         "get_scorer",
         "get_scorer_names",
@@ -19,6 +43,13 @@ PUBLIC_MODULES = {
         "interaction_r_precision",
         "make_interaction_auc_scorer",
         "make_interaction_r_precision_scorer",
+        "make_shap_polarity_scorer",
+        "shap_polarity_agreement",
+    ],
+    "sk_interact.plotting": [
+        "InteractionHeatmapDisplay",
+        "InteractionNetworkDisplay",
+        "InteractionRankingDisplay",
     ],
 }
 

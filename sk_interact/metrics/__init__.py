@@ -4,9 +4,12 @@
 rules of Tsang, Cheng & Liu (ICLR 2018), used by T-NID; the scorers made by
 :func:`make_interaction_auc_scorer` and :func:`make_interaction_r_precision_scorer`
 (or by name with :func:`get_scorer`) plug them into ``GridSearchCV``.
+:func:`shap_polarity_agreement` compares an estimator's signed local Hessians with
+XGBoost's SHAP interaction values, as Second Glance (Shahid et al., 2024) did.
 """
 
 from ._interaction import interaction_auc_score, interaction_r_precision
+from ._polarity import make_shap_polarity_scorer, shap_polarity_agreement
 from ._scorer import (
     get_scorer,
     get_scorer_names,
@@ -21,4 +24,6 @@ __all__ = [
     "interaction_r_precision",
     "make_interaction_auc_scorer",
     "make_interaction_r_precision_scorer",
+    "make_shap_polarity_scorer",
+    "shap_polarity_agreement",
 ]

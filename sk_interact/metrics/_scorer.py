@@ -22,6 +22,7 @@ from ._interaction import (
     interaction_auc_score,
     interaction_r_precision,
 )
+from ._polarity import make_shap_polarity_scorer
 
 __all__ = [
     "get_scorer",
@@ -212,6 +213,7 @@ def make_interaction_r_precision_scorer(
 _SCORERS: dict[str, Callable[..., Callable[..., float]]] = {
     "interaction_auc": make_interaction_auc_scorer,
     "interaction_r_precision": make_interaction_r_precision_scorer,
+    "shap_polarity": make_shap_polarity_scorer,
 }
 
 
@@ -230,7 +232,7 @@ def get_scorer_names() -> list[str]:
     --------
     >>> from sk_interact.metrics import get_scorer_names
     >>> get_scorer_names()
-    ['interaction_auc', 'interaction_r_precision']
+    ['interaction_auc', 'interaction_r_precision', 'shap_polarity']
     """
     return sorted(_SCORERS)
 

@@ -1,0 +1,141 @@
+"""What the interaction displays share: checking a ranking, naming and colouring its rows.
+
+Nothing here imports matplotlib at module level: ``import sk_interact.plotting`` works
+without it, and each display asks for it (:func:`check_matplotlib_support`) when it draws.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = [
+    "NEGATIVE_COLOR",
+    "NEUTRAL_COLOR",
+    "POSITIVE_COLOR",
+    "check_matplotlib_support",
+    "check_ranking",
+    "check_top",
+    "estimator_feature_names",
+    "estimator_ranking",
+    "interaction_label",
+    "select_rows",
+    "sign_colors",
+    "sign_legend_handles",
+]
+
+# Red for positive, blue for negative, as the diverging "RdBu_r" map of the heatmap (and SHAP).
+POSITIVE_COLOR = "tab:red"
+NEGATIVE_COLOR = "tab:blue"
+NEUTRAL_COLOR = "tab:gray"
+_SIGN_LABELS = {
+    POSITIVE_COLOR: "positive effect",
+    NEGATIVE_COLOR: "negative effect",
+    NEUTRAL_COLOR: "no sign",
+}
+
+
+def check_matplotlib_support(caller_name: str) -> None:
+    """Raise an ImportError that names the ``plot`` extra when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as error:
+        raise ImportError(
+            f"{caller_name} requires matplotlib. Install it with "
+            '`pip install "sk-interact[plot]"` (or `pip install matplotlib`).'
+        ) from error
+
+
+def check_ranking(ranking, columns: Sequence[str]) -> pd.DataFrame:
+    """``ranking`` itself, after checking it is a DataFrame holding ``columns``."""
+    if not isinstance(ranking, pd.DataFrame):
+        raise TypeError(
+            "ranking must be a pandas DataFrame such as an estimator's interactions_; "
+            f"got {type(ranking).__name__}."
+        )
+    missing = [column for column in columns if column not in ranking.columns]
+    if missing:
+        raise ValueError(
+            f"ranking is missing the column(s) {missing}: this plot needs the columns "
+            f"{list(columns)}, like an estimator's interactions_."
+        )
+    return ranking
+
+
+def check_top(top) -> None:
+    """``top`` is a positive integer or None."""
+    if top is not None and (
+        isinstance(top, (bool, np.bool_)) or not isinstance(top, numbers.Integral) or top < 1
+    ):
+        raise ValueError(f"top must be a positive integer or None, got {top!r}.")
+
+
+def select_rows(ranking: pd.DataFrame, *, order: int | None, top: int | None) -> pd.DataFrame:
+    """The ``top`` strongest rows of one ``order`` (or of all), strongest first.
+
+    Rows are re-sorted by ``strength`` (stably), so a hand-made frame in any row order
+    gives the same plot as the sorted one.
+    """
+    check_top(top)
+    if order is not None:
+        if isinstance(order, (bool, np.bool_)) or not isinstance(order, numbers.Integral):
+            raise ValueError(f"order must be an integer or None, got {order!r}.")
+        check_ranking(ranking, ["order"])
+        selected = ranking[ranking["order"] == order]
+        if selected.empty and not ranking.empty:
+            raise ValueError(
+                f"ranking has no interaction of order {order}; its orders are "
+                f"{sorted(int(o) for o in ranking['order'].unique())}."
+            )
+        ranking = selected
+    ranking = ranking.sort_values("strength", ascending=False, kind="stable")
+    if top is not None:
+        ranking = ranking.head(top)
+    return ranking.reset_index(drop=True)
+
+
+def estimator_ranking(estimator) -> pd.DataFrame:
+    """The fitted ``interactions_`` of ``estimator`` (NotFittedError before ``fit``)."""
+    check_is_fitted(estimator, "interactions_")
+    return estimator.interactions_
+
+
+def estimator_feature_names(estimator) -> list[str] | None:
+    """``feature_names_in_``, else ``x0 … x{d-1}`` as the rankings say, else None."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return [str(name) for name in names]
+    n_features = getattr(estimator, "n_features_in_", None)
+    return None if n_features is None else [f"x{i}" for i in range(n_features)]
+
+
+def interaction_label(features) -> str:
+    """``("x1", "x2")`` -> ``"x1 × x2"``."""
+    if isinstance(features, str):
+        return features
+    return " \N{MULTIPLICATION SIGN} ".join(str(name) for name in features)
+
+
+def sign_colors(effect) -> list[str]:
+    """Per row: POSITIVE_COLOR, NEGATIVE_COLOR, or NEUTRAL_COLOR for zero and NaN."""
+    effect = np.asarray(effect, dtype=np.float64)
+    return [
+        POSITIVE_COLOR if value > 0 else NEGATIVE_COLOR if value < 0 else NEUTRAL_COLOR
+        for value in effect
+    ]
+
+
+def sign_legend_handles(colors: Sequence[str]) -> list:
+    """Legend patches for the sign colours in use, positive first."""
+    from matplotlib.patches import Patch
+
+    used = set(colors)
+    return [
+        Patch(facecolor=color, label=label)
+        for color, label in _SIGN_LABELS.items()
+        if color in used
+    ]

@@ -1,0 +1,313 @@
+"""Interaction displays: the drawn artists carry the ranking's numbers, names and signs."""
+
+import subprocess
+import sys
+import textwrap
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from sklearn.exceptions import NotFittedError
+
+from sk_interact import TNIDDetector
+from sk_interact.datasets import make_tsang_benchmark
+from sk_interact.plotting import (
+    InteractionHeatmapDisplay,
+    InteractionNetworkDisplay,
+    InteractionRankingDisplay,
+)
+from sk_interact.plotting._base import NEGATIVE_COLOR, NEUTRAL_COLOR, POSITIVE_COLOR
+
+matplotlib.use("Agg")
+
+DISPLAYS = [InteractionRankingDisplay, InteractionHeatmapDisplay, InteractionNetworkDisplay]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def ranking():
+    # Deliberately not sorted by strength; one triple, one NaN effect, one zero effect.
+    return pd.DataFrame(
+        {
+            "features": [("a", "c"), ("a", "b"), ("b", "c", "d"), ("c", "d"), ("b", "d")],
+            "indices": [(0, 2), (0, 1), (1, 2, 3), (2, 3), (1, 3)],
+            "order": [2, 2, 3, 2, 2],
+            "strength": [1.0, 4.0, 2.0, 0.5, 0.25],
+            "effect": [-1.0, 2.0, np.nan, 0.0, 0.5],
+            "strength_std": [0.1, 0.4, np.nan, 0.05, 0.02],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def fitted_tnid():
+    X, y, _ = make_tsang_benchmark("F1", n_samples=2000, random_state=0)
+    tnid = TNIDDetector(
+        order=3,
+        k=3,
+        hidden_layer_sizes=(16, 8),
+        max_epochs=5,
+        batch_size=128,
+        n_estimators=2,
+        random_state=0,
+    )
+    return tnid.fit(X, y)
+
+
+def _segments_half_lengths(errorbar):
+    """Half the length of each horizontal error bar, in drawing order."""
+    (barlines,) = errorbar.lines[2]
+    return np.array([abs(seg[1][0] - seg[0][0]) / 2 for seg in barlines.get_segments()])
+
+
+def test_ranking_bars_follow_strength_sign_and_spread(ranking, tmp_path):
+    # Bars are the strengths, strongest first (at the top); colours follow the effect's
+    # sign; error bars are ± strength_std where it is finite.
+    display = InteractionRankingDisplay.from_ranking(ranking)
+    display.figure_.savefig(tmp_path / "ranking.png")
+    assert (tmp_path / "ranking.png").stat().st_size > 0
+
+    np.testing.assert_array_equal([bar.get_width() for bar in display.bars_], [4, 2, 1, 0.5, 0.25])
+    tops = [bar.get_y() for bar in display.bars_]
+    assert tops == sorted(tops, reverse=True)
+    labels = [t.get_text() for t in display.ax_.get_yticklabels()]
+    ticks = display.ax_.get_yticks()
+    times = " \N{MULTIPLICATION SIGN} "
+    expected_labels = [times.join(f) for f in ["ab", "bcd", "ac", "cd", "bd"]]
+    assert [labels[k] for k in np.argsort(-ticks)] == expected_labels
+    expected = [POSITIVE_COLOR, NEUTRAL_COLOR, NEGATIVE_COLOR, NEUTRAL_COLOR, POSITIVE_COLOR]
+    for bar, color in zip(display.bars_, expected):
+        assert bar.get_facecolor() == to_rgba(color)
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["positive effect", "negative effect", "no sign"]
+    np.testing.assert_allclose(_segments_half_lengths(display.errorbar_), [0.4, 0.1, 0.05, 0.02])
+    assert display.ax_ is display.figure_.axes[0]
+    assert display.ranking_["strength"].tolist() == [4, 2, 1, 0.5, 0.25]
+
+
+@pytest.mark.parametrize("std", [None, np.nan])
+def test_ranking_without_finite_spread_has_no_error_bars(ranking, std):
+    # No strength_std column, or only NaN (one network), draws no error bars.
+    ranking = ranking.drop(columns="strength_std")
+    if std is not None:
+        ranking["strength_std"] = std
+    assert InteractionRankingDisplay.from_ranking(ranking).errorbar_ is None
+
+
+def test_ranking_top_order_and_one_colour(ranking):
+    # top and order select rows; without colouring by sign, effect is not needed.
+    display = InteractionRankingDisplay.from_ranking(
+        ranking.drop(columns="effect"), top=2, order=2, color_by_sign=False
+    )
+    np.testing.assert_array_equal([bar.get_width() for bar in display.bars_], [4, 1])
+    assert len({bar.get_facecolor() for bar in display.bars_}) == 1
+    assert display.ax_.get_legend() is None
+    with pytest.raises(ValueError, match=r"no interaction of order 4.*\[2, 3\]"):
+        InteractionRankingDisplay.from_ranking(ranking, order=4)
+
+
+def test_heatmap_is_symmetric_effect_matrix_centred_at_zero(ranking, tmp_path):
+    # Entry (i, j) and (j, i) is the pair's effect; the diagonal, unscored pairs and
+    # the triple are blank (NaN); the diverging norm is centred at 0.
+    display = InteractionHeatmapDisplay.from_ranking(ranking)
+    display.figure_.savefig(tmp_path / "heatmap.png")
+
+    M = display.matrix_
+    assert M.shape == (4, 4)
+    pairs = ranking[ranking["order"] == 2]
+    for (i, j), effect in zip(pairs["indices"], pairs["effect"]):
+        assert M[i, j] == M[j, i] == effect
+    assert np.isnan(np.diag(M)).all()
+    assert np.isnan(M[1, 2]) and np.isnan(M[2, 1])  # (b, c) only appears in the triple
+    np.testing.assert_array_equal(M, display.im_.get_array().filled(np.nan))
+    norm = display.im_.norm
+    assert norm.vcenter == 0
+    assert norm.vmin == -norm.vmax == -2.0
+    assert display.feature_names_ == ["a", "b", "c", "d"]
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == ["a", "b", "c", "d"]
+    assert [t.get_text() for t in display.ax_.get_yticklabels()] == ["a", "b", "c", "d"]
+    assert display.colorbar_.ax.get_ylabel() == "effect"
+
+
+def test_heatmap_of_strength_with_given_names(ranking):
+    # Strength uses a sequential scale from 0; feature_names set the size and labels.
+    names = ["a", "b", "c", "d", "e"]
+    display = InteractionHeatmapDisplay.from_ranking(
+        ranking, feature_names=names, value="strength", colorbar=False
+    )
+    assert display.matrix_.shape == (5, 5)
+    assert display.matrix_[0, 1] == display.matrix_[1, 0] == 4.0
+    assert np.isnan(display.matrix_[4]).all()
+    assert (display.im_.norm.vmin, display.im_.norm.vmax) == (0.0, 4.0)
+    assert display.colorbar_ is None
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == names
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_features": 3}, "feature index 3"),
+        ({"n_features": 4, "feature_names": ["a", "b"]}, "n_features=4 but 2 feature_names"),
+        ({"value": "order"}, "value must be one of"),
+    ],
+)
+def test_heatmap_rejects_inconsistent_arguments(ranking, kwargs, match):
+    # The matrix must hold every index; sizes agree; only effect or strength is drawn.
+    with pytest.raises(ValueError, match=match):
+        InteractionHeatmapDisplay.from_ranking(ranking, **kwargs)
+
+
+def test_heatmap_rejects_duplicate_pairs_and_unsigned_effects(ranking):
+    # A pair scored twice is ambiguous; effects that are all NaN have nothing to show.
+    twice = pd.concat([ranking, ranking.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError, match=r"pair \(0, 2\) more than once"):
+        InteractionHeatmapDisplay.from_ranking(twice)
+    with pytest.raises(ValueError, match="value='strength'"):
+        InteractionHeatmapDisplay.from_ranking(ranking.assign(effect=np.nan))
+
+
+def test_network_edges_scale_with_strength_and_triple_is_hyperedge(ranking, tmp_path):
+    # Pair edges have widths proportional to strength (the strongest at max_linewidth)
+    # and the sign's colour; the triple is one polygon over its three nodes.
+    display = InteractionNetworkDisplay.from_ranking(ranking, max_linewidth=8.0)
+    display.figure_.savefig(tmp_path / "network.png")
+
+    pairs = ranking[ranking["order"] == 2].sort_values("strength", ascending=False)
+    widths = [edge.get_linewidth() for edge in display.edges_]
+    np.testing.assert_allclose(widths, 8.0 * pairs["strength"] / 4.0)
+    assert widths == sorted(widths, reverse=True)
+    expected = [POSITIVE_COLOR, NEGATIVE_COLOR, NEUTRAL_COLOR, POSITIVE_COLOR]
+    assert [to_rgba(edge.get_color()) for edge in display.edges_] == [to_rgba(c) for c in expected]
+    positions = display.node_positions_
+    assert list(positions) == ["a", "b", "c", "d"]
+    for edge, features in zip(display.edges_, pairs["features"]):
+        np.testing.assert_allclose(
+            np.column_stack(edge.get_data()), [positions[f] for f in features]
+        )
+
+    (hyperedge,) = display.hyperedges_
+    vertices = {tuple(np.round(v, 9)) for v in hyperedge.get_xy()}
+    assert vertices == {tuple(np.round(positions[f], 9)) for f in ("b", "c", "d")}
+    assert to_rgba(hyperedge.get_facecolor())[:3] == to_rgba(NEUTRAL_COLOR)[:3]
+
+
+def test_network_nodes_are_evenly_spaced_on_the_unit_circle(ranking):
+    # Given feature_names, every feature is a node, clockwise from the top.
+    names = ["a", "b", "c", "d", "e", "f"]
+    display = InteractionNetworkDisplay.from_ranking(ranking, top=1, feature_names=names)
+    xy = np.array([display.node_positions_[name] for name in names])
+    np.testing.assert_allclose(np.hypot(*xy.T), 1.0)
+    angles = np.arctan2(xy[:, 1], xy[:, 0])
+    np.testing.assert_allclose(np.diff(np.unwrap(angles)), -2 * np.pi / 6)
+    assert display.node_positions_["a"] == (0.0, 1.0)
+    assert len(display.edges_) == 1 and display.hyperedges_ == []
+    with pytest.raises(ValueError, match=r"\['c', 'd'\] missing from feature_names"):
+        InteractionNetworkDisplay.from_ranking(ranking, top=2, feature_names=["a", "b"])
+
+
+def test_network_without_feature_names_draws_only_features_of_top_rows(ranking):
+    # The strongest row names a and b; the two strongest a, b, c and d.
+    display = InteractionNetworkDisplay.from_ranking(ranking, top=1)
+    assert list(display.node_positions_) == ["a", "b"]
+    display = InteractionNetworkDisplay.from_ranking(ranking, top=2)
+    assert list(display.node_positions_) == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("Display", DISPLAYS)
+def test_display_draws_on_given_axes_and_replots(Display, ranking):
+    # plot(ax=...) draws on that axes; a display can be drawn again elsewhere.
+    fig, (left, right) = plt.subplots(1, 2)
+    display = Display.from_ranking(ranking, ax=left)
+    assert display.ax_ is left and display.figure_ is fig
+    display.plot(ax=right)
+    assert display.ax_ is right
+
+
+@pytest.mark.parametrize(
+    ("Display", "column"),
+    [
+        (InteractionRankingDisplay, "strength"),
+        (InteractionRankingDisplay, "effect"),
+        (InteractionHeatmapDisplay, "indices"),
+        (InteractionHeatmapDisplay, "effect"),
+        (InteractionNetworkDisplay, "features"),
+        (InteractionNetworkDisplay, "strength"),
+    ],
+)
+def test_missing_columns_are_named(Display, column, ranking):
+    # A frame without a needed column fails with its name.
+    with pytest.raises(ValueError, match=rf"missing the column\(s\) \['{column}'\]"):
+        Display.from_ranking(ranking.drop(columns=column))
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        Display.from_ranking(ranking.to_dict())
+
+
+@pytest.mark.parametrize("Display", [InteractionRankingDisplay, InteractionNetworkDisplay])
+@pytest.mark.parametrize("top", [0, -3, 1.5, True])
+def test_top_must_be_a_positive_integer(Display, ranking, top):
+    # top < 1, floats and booleans are rejected.
+    with pytest.raises(ValueError, match="top must be a positive integer"):
+        Display.from_ranking(ranking, top=top)
+
+
+@pytest.mark.parametrize("Display", DISPLAYS)
+def test_unfitted_estimator_raises_not_fitted(Display):
+    # from_estimator needs interactions_.
+    with pytest.raises(NotFittedError):
+        Display.from_estimator(TNIDDetector())
+
+
+def test_displays_from_a_fitted_tnid(fitted_tnid, tmp_path):
+    # The three displays read a real T-NID ranking: strengths, spreads over the two
+    # networks, pair effects and the features' names.
+    ranking = fitted_tnid.interactions_
+    top = ranking.head(6)
+
+    bars = InteractionRankingDisplay.from_estimator(fitted_tnid, top=6)
+    np.testing.assert_allclose([bar.get_width() for bar in bars.bars_], top["strength"])
+    np.testing.assert_allclose(_segments_half_lengths(bars.errorbar_), top["strength_std"])
+    bars.figure_.savefig(tmp_path / "bars.png")
+
+    heatmap = InteractionHeatmapDisplay.from_estimator(fitted_tnid)
+    assert heatmap.feature_names_ == [f"x{i}" for i in range(10)]
+    pairs = ranking[ranking["order"] == 2]
+    for (i, j), effect in zip(pairs["indices"], pairs["effect"]):
+        assert heatmap.matrix_[i, j] == heatmap.matrix_[j, i] == effect
+    heatmap.figure_.savefig(tmp_path / "heatmap.png")
+
+    network = InteractionNetworkDisplay.from_estimator(fitted_tnid, top=6, all_features=True)
+    assert len(network.edges_) + len(network.hyperedges_) == 6
+    assert len(network.hyperedges_) == (top["order"] >= 3).sum()
+    assert list(network.node_positions_) == [f"x{i}" for i in range(10)]
+    network.figure_.savefig(tmp_path / "network.png")
+
+
+def test_import_needs_no_matplotlib_and_plot_names_the_extra():
+    # `import sk_interact` does not load matplotlib; without it, drawing says what to install.
+    code = textwrap.dedent(
+        """
+        import sys
+        import sk_interact
+        assert "matplotlib" not in sys.modules, "matplotlib imported eagerly"
+        sys.modules["matplotlib"] = None  # as if it were not installed
+        import pandas as pd
+        from sk_interact.plotting import InteractionRankingDisplay
+        ranking = pd.DataFrame({"features": [("a", "b")], "strength": [1.0], "effect": [1.0]})
+        try:
+            InteractionRankingDisplay.from_ranking(ranking)
+        except ImportError as error:
+            assert "sk-interact[plot]" in str(error), error
+        else:
+            raise AssertionError("no ImportError")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
