@@ -111,6 +111,7 @@ def shap_polarity_agreement(
     protocol="taylor",
     output="logit",
     tol=1e-6,
+    shap_values=None,
     return_details=False,
 ):
     """Share of pairwise entries whose sign agrees with XGBoost's SHAP interaction values.
@@ -141,6 +142,11 @@ def shap_polarity_agreement(
     tol : float, default=1e-6
         Entries with ``|estimate| <= tol`` or ``|φ_ij| <= tol`` have no sign and are
         skipped.
+    shap_values : ndarray of shape (n_samples, n_features, n_features), optional
+        SHAP interaction values of ``X`` computed before (``details["shap_values"]`` of
+        an earlier call), to compare several estimators or protocols without running
+        TreeSHAP again (minutes on tens of thousands of rows); ``model`` and ``y`` are
+        then not used.
     return_details : bool, default=False
         Also return a dict of counts and per-pair agreement.
 
@@ -151,7 +157,7 @@ def shap_polarity_agreement(
     details : dict
         Only with ``return_details``: ``n_compared``, ``n_agree``, ``n_skipped``,
         ``weighted_agreement`` (agreement weighted by ``|φ_ij|``), ``protocol``,
-        ``output``, ``model`` and ``per_pair``: a DataFrame with ``features``,
+        ``output``, ``model``, ``shap_values`` and ``per_pair``: a DataFrame with ``features``,
         ``indices``, ``n_compared``, ``agreement``, ``weighted_agreement``,
         ``mean_shap`` and ``mean_estimate`` per pair.
 
@@ -185,8 +191,8 @@ def shap_polarity_agreement(
     ...     ExactHessian(), X, y, xgb_params={"n_estimators": 100}, return_details=True)
     >>> bool(taylor > 0.9)
     True
-    >>> paper = shap_polarity_agreement(ExactHessian(), X, y, model=details["model"],
-    ...                                 protocol="paper")
+    >>> paper = shap_polarity_agreement(ExactHessian(), X, y, protocol="paper",
+    ...                                 shap_values=details["shap_values"])
     >>> round(paper, 1)
     0.5
     """
@@ -201,10 +207,13 @@ def shap_polarity_agreement(
             f"local_hessians returned shape {H.shape} for X of shape {X_values.shape}; "
             f"expected {(n, d, d)}."
         )
-    if model is None:
-        regression = getattr(estimator, "task_", None) == "regression"
-        model = _fit_xgboost(X_values, y, xgb_params, regression)
-    S = _shap_interactions(model, X_values)
+    if shap_values is not None:
+        S = np.asarray(shap_values, dtype=np.float64)
+    else:
+        if model is None:
+            regression = getattr(estimator, "task_", None) == "regression"
+            model = _fit_xgboost(X_values, y, xgb_params, regression)
+        S = _shap_interactions(model, X_values)
     if S.shape != (n, d, d):
         raise ValueError(f"SHAP interaction values have shape {S.shape}; expected {(n, d, d)}.")
 
@@ -251,6 +260,7 @@ def shap_polarity_agreement(
         "protocol": protocol,
         "output": output,
         "model": model,
+        "shap_values": S,
         "per_pair": per_pair,
     }
     return agreement, details
@@ -263,6 +273,7 @@ class _ShapPolarityScorer:
         if "return_details" in kwargs:
             raise ValueError("return_details is not a scorer option: a scorer returns a float.")
         unknown = set(kwargs) - {"model", "xgb_params", "protocol", "output", "tol"}
+        # precomputed shap_values belong to one X, not to every split a scorer sees
         if unknown:
             raise ValueError(f"unknown options {sorted(unknown)} for make_shap_polarity_scorer.")
         _check_options(
