@@ -174,7 +174,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     ----------
     interactions_ : DataFrame
         Every set of distinct features of order 2 to ``order``, strongest first:
-        ``features``, ``indices``, ``order``, ``strength`` (mean |estimate| over the
+        ``features``, ``indices``, ``order``, ``strength`` (mean absolute estimate over the
         rows), ``effect`` (mean signed estimate).
     primary_ : skorch.NeuralNet
         M1: the trained primary, or a copy of the given one.
