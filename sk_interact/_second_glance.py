@@ -60,6 +60,7 @@ from sk_interact._training import (
     cached_fit_network,
     fit_network,
     prediction_net,
+    progress,
     seed_from_random_state,
 )
 
@@ -168,7 +169,9 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         int makes ``fit`` bit-for-bit reproducible on CPU and lets re-fits with other
         explanation settings reuse the trained networks.
     verbose : int, default=0
-        1 prints skorch's per-epoch tables.
+        0 is silent; 1 shows progress bars (tqdm) over the training epochs and the
+        derivative computations; 2 prints skorch's per-epoch tables instead of the
+        training bars.
 
     Attributes
     ----------
@@ -533,7 +536,8 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             sets = _strict_sets(d, level)
             sum_signed = np.zeros(len(sets))
             sum_abs = np.zeros(len(sets))
-            for rows in self._row_blocks(len(X), level):
+            blocks = list(self._row_blocks(len(X), level))
+            for rows in progress(blocks, self.verbose, f"order-{level} effects"):
                 values = self._effects(Z[rows], level, sets, self.hessian_method).double()
                 sum_signed += values.sum(dim=0).cpu().numpy()
                 sum_abs += values.abs().sum(dim=0).cpu().numpy()

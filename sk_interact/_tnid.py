@@ -45,6 +45,7 @@ from sk_interact._training import (
     fit_ensemble,
     fit_network,
     prediction_net,
+    progress,
     seed_from_random_state,
 )
 
@@ -208,7 +209,9 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         Seeds training, the random representative and :attr:`net_`. An int makes
         ``fit`` bit-for-bit reproducible on CPU and lets re-fits reuse trained nets.
     verbose : int, default=0
-        1 prints skorch's per-epoch table.
+        0 is silent; 1 shows progress bars (tqdm) over the training epochs and the
+        derivative computations; 2 prints skorch's per-epoch table instead of the
+        training bar.
 
     Attributes
     ----------
@@ -487,6 +490,17 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         scale = np.prod(self._x_scale[np.asarray(sets)], axis=1)  # to standardized units
         return self._per_network_and_class(mixed_partials, points, sets_tensor) * scale
 
+    def _cross_partials_with_progress(self, points, sets, level: int) -> np.ndarray:
+        """:meth:`_cross_partials`, in about 20 blocks of sets behind a bar when verbose."""
+        if not self.verbose or len(sets) < 2:
+            return self._cross_partials(points, sets)
+        size = math.ceil(len(sets) / 20)
+        starts = range(0, len(sets), size)
+        bar = progress(starts, self.verbose, f"order-{level} sets", total=len(starts))
+        return np.concatenate(
+            [self._cross_partials(points, sets[i : i + size]) for i in bar], axis=-1
+        )
+
     def _local_strength(self, values: np.ndarray) -> np.ndarray:
         """Per net and point ``(E, R, S)``: |effect| (binary), else squared, classes summed."""
         if self.task_ == "classification" and len(self.classes_) == 2:
@@ -556,7 +570,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                 previous, _, strength = blocks[-1]
                 best = np.argsort(-strength, axis=-1, kind="stable")[..., : self.k]
                 sets = _extensions({previous[i] for i in np.unique(best)}, d)
-            values = self._cross_partials(points, sets)
+            values = self._cross_partials_with_progress(points, sets, level)
             blocks.append((sets, values, self._local_strength(values)))
 
         sets = [s for block_sets, _, _ in blocks for s in block_sets]
@@ -687,13 +701,15 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         X = self._check_X(X).astype(np.float32)
         if self.task_ == "regression":
             return np.mean([net.predict(X).reshape(len(X)) for net in self.nets_], axis=0)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.classes_[np.argmax(self._proba(X), axis=1)]
 
     @available_if(_is_classification)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
         check_is_fitted(self, "interactions_")
-        X = self._check_X(X).astype(np.float32)
+        return self._proba(self._check_X(X).astype(np.float32))
+
+    def _proba(self, X: np.ndarray) -> np.ndarray:
         return np.mean([net.predict_proba(X) for net in self.nets_], axis=0)
 
     def score(self, X, y, sample_weight=None) -> float:

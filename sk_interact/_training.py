@@ -20,11 +20,12 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
-from skorch.callbacks import EarlyStopping, LRScheduler
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 from skorch.dataset import Dataset, ValidSplit
 from torch import nn
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 from torch.utils.data import default_collate
+from tqdm.auto import tqdm
 
 from sk_interact._networks import EnsembleMLP, StandardizedNetwork
 
@@ -32,6 +33,7 @@ __all__ = [
     "LR_SCHEDULES",
     "TASKS",
     "BatchDataset",
+    "EpochProgressBar",
     "cached_fit_ensemble",
     "cached_fit_network",
     "clear_network_cache",
@@ -39,6 +41,7 @@ __all__ = [
     "fit_ensemble",
     "fit_network",
     "prediction_net",
+    "progress",
     "seed_from_random_state",
 ]
 
@@ -79,6 +82,43 @@ class BatchDataset(Dataset):
 def collate_batch(batch):
     """Collation for :class:`BatchDataset`: its batches come already stacked."""
     return batch
+
+
+class EpochProgressBar(Callback):
+    """A tqdm bar over a fit's epochs (up to ``max_epochs``), with the latest losses.
+
+    Shown by :func:`fit_network` for ``verbose=1``; the bar closes when training ends,
+    early stopping included.
+    """
+
+    def __init__(self, description: str = "training"):
+        self.description = description
+
+    def on_train_begin(self, net, **kwargs):
+        self.bar_ = tqdm(total=net.max_epochs, desc=self.description, unit="epoch", leave=False)
+
+    def on_epoch_end(self, net, **kwargs):
+        losses = {
+            k: net.history[-1, k] for k in ("train_loss", "valid_loss") if k in net.history[-1]
+        }
+        self.bar_.set_postfix({k: f"{v:.4g}" for k, v in losses.items()}, refresh=False)
+        self.bar_.update(1)
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()
+        del self.bar_  # a trained net pickles and deep-copies without its terminal
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("bar_", None)
+        return state
+
+
+def progress(iterable, verbose: int, description: str, total: int | None = None):
+    """``iterable`` behind a tqdm bar when ``verbose``, else unchanged."""
+    if not verbose:
+        return iterable
+    return tqdm(iterable, desc=description, total=total, leave=False)
 
 
 def seed_from_random_state(random_state) -> int:
@@ -249,7 +289,8 @@ def fit_network(
         is bit-for-bit reproducible on CPU. torch's global random state is left as it
         was.
     verbose : int, default=0
-        0 is silent; 1 prints skorch's per-epoch table.
+        0 is silent; 1 shows a progress bar over the epochs (tqdm); 2 prints skorch's
+        per-epoch table.
     **net_params
         Passed on to the skorch net, overriding the settings above where they overlap
         (e.g. ``optimizer__weight_decay=1e-4``).
@@ -288,6 +329,8 @@ def fit_network(
         callbacks.append(
             ("early_stopping", EarlyStopping(monitor=monitor, patience=patience, load_best=True))
         )
+    if verbose == 1:
+        callbacks.append(("progress", EpochProgressBar()))
     if lr_schedule == "plateau":
         decay = LRScheduler(
             ReduceLROnPlateau, monitor=monitor, patience=max(1, (patience or 10) // 4), factor=0.3
@@ -328,7 +371,7 @@ def fit_network(
             "iterator_train__collate_fn": collate_batch,
             "iterator_valid__collate_fn": collate_batch,
             "device": device,
-            "verbose": verbose,
+            "verbose": int(verbose >= 2),
             **net_kwargs,
         }
         net = TASKS[task](network, **{**settings, **net_params})

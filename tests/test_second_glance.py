@@ -324,3 +324,12 @@ def test_methods_that_need_what_was_not_fitted(fitted):
         sg.local_hessians(X[:5], method="exact")
     with pytest.raises(ValueError, match="output must be"):
         sg.local_hessians(X[:5], output="odds")
+
+
+def test_progress_bars_only_when_verbose(capsys):
+    X, y = planted(n=300)
+    SecondGlanceExplainer(**{**FAST, "max_epochs": 2}).fit(X, y)
+    assert capsys.readouterr().err == ""
+    SecondGlanceExplainer(**{**FAST, "max_epochs": 2, "verbose": 1}).fit(X, y)
+    err = capsys.readouterr().err
+    assert "training" in err and "order-2 effects" in err

@@ -3,6 +3,7 @@
 import copy
 import itertools
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from torch import nn
 import sk_interact._training as training
 from sk_interact import TNIDDetector
 from sk_interact._tnid import representative_samples
+from sk_interact.datasets import make_tsang_benchmark
 from sk_interact.metrics import make_interaction_auc_scorer
 
 FAST = {"hidden_layer_sizes": (64, 32), "max_epochs": 80, "batch_size": 128, "lr": 3e-3}
@@ -400,3 +402,26 @@ def test_binary_output_scales_match_closed_forms(output):
     # No other pair interacts on the log-odds scale; the link curves them on the other.
     others = tnid.interactions_[tnid.interactions_["indices"] != (0, 1)]["strength"]
     assert (others < 1e-12).all() if output == "logit" else (others > 1e-6).any()
+
+
+def test_progress_bars_only_when_verbose(capsys):
+    X, y, _ = make_tsang_benchmark("F10", n_samples=300, random_state=0)
+    settings = {"hidden_layer_sizes": (8,), "max_epochs": 2, "random_state": 1, "order": 3}
+    TNIDDetector(**settings).fit(X, y)
+    assert capsys.readouterr().err == ""
+    TNIDDetector(**settings, verbose=1).fit(X, y)
+    err = capsys.readouterr().err
+    assert "training" in err and "order-2 sets" in err and "order-3 sets" in err
+
+
+def test_predict_after_a_dataframe_fit_does_not_warn():
+    # predict validates X once; the probabilities behind it must not re-validate a bare
+    # array against the fitted column names.
+    X, y, _ = make_tsang_benchmark("F10", n_samples=300, random_state=0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(10)])
+    labels = np.where(y > np.median(y), "high", "low")
+    tnid = TNIDDetector(hidden_layer_sizes=(8,), max_epochs=3, random_state=0).fit(frame, labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert set(tnid.predict(frame)) <= {"high", "low"}
+        assert 0 <= tnid.score(frame, labels) <= 1

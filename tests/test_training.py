@@ -270,3 +270,19 @@ def test_plateau_schedule_decays_the_learning_rate_when_the_loss_stalls():
     assert constant.optimizer_.param_groups[0]["lr"] == 1e-2
     with pytest.raises(ValueError, match="lr_schedule"):
         fit_network(_small(), X, y, lr_schedule="cosine")
+
+
+def test_verbose_one_shows_an_epoch_bar_and_zero_is_silent(capsys):
+    # verbose=1: a tqdm bar over the epochs on stderr; verbose=0: no output at all.
+    X = np.random.RandomState(0).uniform(-1, 1, size=(200, 2))
+    y = X[:, 0] * X[:, 1]
+    factory = functools.partial(MLP, 2, (8,))
+    fit_network(factory, X, y, max_epochs=3, random_state=0, verbose=0)
+    quiet = capsys.readouterr()
+    assert quiet.out == "" and quiet.err == ""
+    fit_network(factory, X, y, max_epochs=3, random_state=0, verbose=1)
+    loud = capsys.readouterr()
+    assert "training" in loud.err and "/3" in loud.err and "epoch" in loud.err
+    assert loud.out == ""  # not skorch's table
+    fit_network(factory, X, y, max_epochs=3, random_state=0, verbose=2)
+    assert "train_loss" in capsys.readouterr().out  # skorch's table

@@ -1,0 +1,316 @@
+"""The ``sk-interact`` command line: it finds planted interactions, writes what it says it
+wrote, and refuses unusable input with one line and an exit code, before any training."""
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sk_interact import load_ranking
+from sk_interact.cli import main
+
+# Small and quick: the planted pair x0 × x1 stands out after a few epochs.
+FAST = ["--max-epochs", "20", "--hidden", "16,16"]
+
+
+def joined(*names):
+    """Names as the CLI prints an interaction: ``x0 × x1``."""
+    return " \N{MULTIPLICATION SIGN} ".join(names)
+
+
+PLANTED = joined("x0", "x1")
+
+
+def planted_frame(n_samples=2000, seed=0):
+    """y = 2·x0·x1 + x2 over five uniform features: one true pair, (x0, x1)."""
+    X = np.random.RandomState(seed).uniform(-1, 1, size=(n_samples, 5))
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(5)])
+    frame["y"] = 2 * frame["x0"] * frame["x1"] + frame["x2"]
+    return frame
+
+
+@pytest.fixture
+def planted_csv(tmp_path):
+    path = tmp_path / "planted.csv"
+    planted_frame().to_csv(path, index=False)
+    return path
+
+
+def table_rows(out):
+    """The printed ranking table, as lists of cells split on two or more spaces."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("rank"))
+    rows = []
+    for line in lines[start:]:
+        if not line.strip() or not (line.startswith("rank") or line.lstrip()[0].isdigit()):
+            break
+        rows.append(re.split(r"\s{2,}", line.strip()))
+    return rows
+
+
+def test_detect_puts_the_planted_pair_first(planted_csv, tmp_path, capsys):
+    # The printed table and the saved full ranking both lead with x0 × x1.
+    out_path = tmp_path / "ranking.csv"
+    code = main(["detect", str(planted_csv), "--target", "y", *FAST, "--out", str(out_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    header, first, *rest = table_rows(out)
+    assert header == ["rank", "interaction", "order", "strength", "effect"]
+    assert first[:3] == ["1", PLANTED, "2"]
+    assert float(first[4]) > 0  # 2·x0·x1 amplifies: a positive cross partial
+    assert len(rest) == 9  # all C(5, 2) = 10 pairs fit under the default --top 20
+    assert "2000 rows, 5 features, target 'y' (regression)" in out
+    assert f"Wrote the ranking (10 interactions) to {out_path}" in out
+
+    ranking = load_ranking(out_path)
+    assert len(ranking) == 10
+    assert ranking["features"][0] == ("x0", "x1")
+    assert all(type(features) is tuple for features in ranking["features"])
+    assert ranking["strength"].is_monotonic_decreasing
+
+
+def test_detect_table_is_aligned(planted_csv, capsys):
+    # Numbers end in one column, names start in one column, whatever their widths.
+    assert main(["detect", str(planted_csv), "--target", "y", *FAST, "--top", "4"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("rank"))
+    table = lines[start : start + 5]
+    assert len({len(line) for line in table}) == 1  # right-aligned effect column
+    assert len({line.index(" x") for line in table[1:]}) == 1
+    assert "strongest first" in lines[start - 1] and "Top 4 of 10" in lines[start - 1]
+
+
+def test_detect_writes_json_ranking_and_png_figure(planted_csv, tmp_path, capsys):
+    # --out x.json round-trips; --plot writes a real, non-empty PNG.
+    json_path, png_path = tmp_path / "ranking.json", tmp_path / "figure.png"
+    args = ["detect", str(planted_csv), "--target", "y", *FAST]
+    code = main([*args, "--out", str(json_path), "--plot", str(png_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert load_ranking(json_path)["features"][0] == ("x0", "x1")
+    assert png_path.stat().st_size > 1000
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Wrote the figure to {png_path}" in out
+
+
+def test_detect_higher_order_and_drop(tmp_path, capsys):
+    # --order 3 adds triples; --drop leaves a column out of the features.
+    frame = planted_frame()
+    frame.insert(0, "id", np.arange(len(frame)))
+    path = tmp_path / "with_id.csv"
+    frame.to_csv(path, index=False)
+    out_path = tmp_path / "ranking.csv"
+    args = ["detect", str(path), "--target", "y", "--drop", "id", "--order", "3", "-k", "3"]
+    assert main([*args, *FAST, "--out", str(out_path)]) == 0
+    assert "5 features" in capsys.readouterr().out
+    ranking = load_ranking(out_path)
+    assert set(ranking["order"]) == {2, 3}
+    assert not any("id" in features for features in ranking["features"])
+
+
+def test_detect_second_glance(planted_csv, capsys):
+    # The Second Glance method finds the same pair and reports its surrogate's fit.
+    args = ["detect", str(planted_csv), "--target", "y", "--method", "second-glance"]
+    assert main([*args, *FAST]) == 0
+    out = capsys.readouterr().out
+    assert table_rows(out)[1][:2] == ["1", PLANTED]
+    assert "Fitted SecondGlanceExplainer" in out
+    assert "surrogate R²" in out
+
+
+def test_detect_classification_with_text_labels(tmp_path, capsys):
+    # Text labels mean classification; effects are on the positive class's log-odds.
+    frame = planted_frame(n_samples=1500)
+    frame["y"] = np.where(frame["x0"] * frame["x1"] > 0, "same", "differ")
+    path = tmp_path / "labels.csv"
+    frame.to_csv(path, index=False)
+    assert main(["detect", str(path), "--target", "y", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "(classification)" in out
+    assert "log-odds of class 'same'" in out
+    assert "network accuracy" in out
+    assert table_rows(out)[1][:2] == ["1", PLANTED]
+
+
+def test_detect_reads_parquet(tmp_path, capsys):
+    # A Parquet table is read like a CSV.
+    path = tmp_path / "planted.parquet"
+    planted_frame().to_parquet(path)
+    assert main(["detect", str(path), "--target", "y", *FAST]) == 0
+    assert table_rows(capsys.readouterr().out)[1][:2] == ["1", PLANTED]
+
+
+def test_detect_parquet_without_pyarrow_says_what_to_install(tmp_path, capsys, monkeypatch):
+    # Without a Parquet engine (imports of pyarrow and fastparquet fail), a Parquet file
+    # gets one line naming the missing package.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "fastparquet", None)
+    path = tmp_path / "planted.parquet"
+    path.write_bytes(b"PAR1 not really")
+    assert main(["detect", str(path), "--target", "y"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sk-interact: error: ")
+    assert "pip install pyarrow" in err
+    assert "Traceback" not in err
+
+
+def _write(tmp_path, name, frame):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def _detect_200(tmp_path, *extra):
+    """``detect`` on 200 planted rows, then ``extra`` options."""
+    return ["detect", _write(tmp_path, "d.csv", planted_frame(200)), "--target", "y", *extra]
+
+
+def _text_column(tmp_path):
+    frame = planted_frame(200)
+    frame["colour"] = np.where(frame["x3"] > 0, "red", "blue")
+    return _write(tmp_path, "text.csv", frame)
+
+
+def _missing_values(tmp_path):
+    frame = planted_frame(200)
+    frame.loc[[3, 7, 11], "x4"] = np.nan
+    return _write(tmp_path, "nan.csv", frame)
+
+
+ERROR_CASES = {
+    # name: (tmp_path -> argv, exit status, words the message must contain)
+    "missing file": (
+        lambda tmp: ["detect", str(tmp / "nope.csv"), "--target", "y"],
+        1,
+        ["no such file", "nope.csv"],
+    ),
+    "unsupported suffix": (
+        lambda tmp: ["detect", str(tmp / "data.xlsx"), "--target", "y"],
+        2,
+        ["unsupported file type", "'.xlsx'", ".csv", ".parquet"],
+    ),
+    "missing target": (
+        lambda tmp: ["detect", _write(tmp, "d.csv", planted_frame(200)), "--target", "Y"],
+        1,
+        ["'Y' is not in the data", "did you mean 'y'?", "'x0', 'x1'"],
+    ),
+    "text column": (
+        lambda tmp: ["detect", _text_column(tmp), "--target", "y"],
+        1,
+        ["non-numeric", "'colour'", "get_dummies", "OneHotEncoder"],
+    ),
+    "missing values": (
+        lambda tmp: ["detect", _missing_values(tmp), "--target", "y"],
+        1,
+        ["missing values", "'x4' (3 rows)", "SimpleImputer", "dropna"],
+    ),
+    "too few rows": (
+        lambda tmp: ["detect", _write(tmp, "d.csv", planted_frame(10)), "--target", "y"],
+        1,
+        ["10 row(s)", "at least 20"],
+    ),
+    "order below 2": (
+        lambda tmp: _detect_200(tmp, "--order", "1"),
+        2,
+        ["--order", "at least 2"],
+    ),
+    "order above features": (
+        lambda tmp: _detect_200(tmp, "--order", "6"),
+        2,
+        ["--order 6 exceeds the number of feature columns (5)"],
+    ),
+    "bad hidden": (
+        lambda tmp: _detect_200(tmp, "--hidden", "64,x"),
+        2,
+        ["--hidden", "'64,x'", "64,32"],
+    ),
+    "bad out suffix": (
+        lambda tmp: _detect_200(tmp, "--out", str(tmp / "r.xlsx")),
+        2,
+        ["--out", ".csv, .json"],
+    ),
+    "missing out folder": (
+        lambda tmp: _detect_200(tmp, "--plot", str(tmp / "no" / "fig.png")),
+        1,
+        ["--plot", "does not exist"],
+    ),
+    "k with second glance": (
+        lambda tmp: _detect_200(tmp, "--method", "second-glance", "-k", "5"),
+        2,
+        ["-k applies to --method tnid only"],
+    ),
+    "unknown demo function": (
+        lambda tmp: ["demo", "--function", "F11"],
+        2,
+        ["--function", "'F11'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_errors_are_one_line_with_an_exit_code(case, tmp_path, capsys):
+    # Each problem: the right status, a message naming it, no traceback, nothing trained.
+    make_argv, status, words = ERROR_CASES[case]
+    assert main(make_argv(tmp_path)) == status
+    out, err = capsys.readouterr()
+    message = err.splitlines()[-1]
+    assert message.startswith("sk-interact: error: ")
+    for word in words:
+        assert word in message
+    assert "Traceback" not in err
+    assert "Fitted" not in out
+
+
+def test_help_and_version_return_zero(capsys):
+    # --help and --version return 0 from main instead of raising SystemExit.
+    assert main(["--help"]) == 0
+    assert "detect" in capsys.readouterr().out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("sk-interact ")
+    assert main(["detect", "--help"]) == 0
+    assert "--target" in capsys.readouterr().out
+
+
+def test_demo_scores_its_ranking_against_the_truth(tmp_path, capsys):
+    # The demo shows the formula, the true sets, a ranking table, an AUC and the docs.
+    # F8 is the quickest to learn (AUC >= 0.94 over four seeds at these settings).
+    out_path = tmp_path / "demo.csv"
+    args = ["demo", "--function", "f8", "--max-epochs", "30", "--n-samples", "2000"]
+    assert main([*args, "--out", str(out_path)]) == 0
+    out = capsys.readouterr().out
+    assert "y = x1x2 + 2^(x3 + x5 + x6)" in out
+    truth = [("x1", "x2"), ("x3", "x5", "x6"), ("x3", "x4", "x5", "x7"), ("x7", "x8", "x9")]
+    assert "True interactions: " + ", ".join(joined(*t) for t in truth) in out
+    auc = float(re.search(r"Pairwise interaction AUC: (\d\.\d{3})", out).group(1))
+    assert 0.9 <= auc <= 1.0
+    header, first, *_ = table_rows(out)
+    assert header[-1] == "true" and first[-1] == "yes"
+    assert re.search(r"True pairs among the top 12: \d+ of 12", out)
+    assert len(load_ranking(out_path)) == 45
+    assert out.rstrip().endswith("python -m sphinx -b html docs docs/_build/html)")
+
+
+def test_console_entry_runs_demo_in_a_fresh_process(tmp_path):
+    # The real entry point: exit status 0, the AUC on stdout, a figure without a display.
+    png = tmp_path / "demo.png"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env.pop("MPLBACKEND", None)  # the CLI picks a non-interactive backend itself
+    argv = ["demo", "--max-epochs", "5", "--n-samples", "500"]
+    result = subprocess.run(
+        [sys.executable, "-m", "sk_interact.cli", *argv, "--plot", str(png)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "function F10" in result.stdout  # the default
+    truth = [("x1", "x2"), ("x3", "x5", "x7"), ("x4", "x5"), ("x7", "x9")]
+    assert "True interactions: " + ", ".join(joined(*t) for t in truth) in result.stdout
+    assert re.search(r"Pairwise interaction AUC: \d\.\d{3}", result.stdout)
+    assert png.stat().st_size > 1000
