@@ -18,6 +18,8 @@ Per data set (the paper's five SHAP-selected features, categoricals ordinal-code
 
     python benchmarks/second_glance_uci.py                       # both data sets
     python benchmarks/second_glance_uci.py --datasets adult --threads 2
+    python benchmarks/second_glance_uci.py --lr-schedule plateau --patience 20 \
+        --max-epochs 300 --output benchmarks/results/second_glance_uci_plateau.json
 
 Reads the UCI files from ``--data-home`` (default ``../shared/data``). Prints Markdown
 tables and writes ``benchmarks/results/second_glance_uci.json`` (or ``--output``).
@@ -56,6 +58,15 @@ class FixedHessians:
 
     def local_hessians(self, X, output="logit"):
         return self.hessians[output]
+
+
+def training(args) -> dict:
+    """The training settings shared by every fit of the run."""
+    return {
+        "max_epochs": args.max_epochs,
+        "patience": args.patience,
+        "lr_schedule": args.lr_schedule,
+    }
 
 
 def load(name: str, data_home: Path):
@@ -223,7 +234,7 @@ def run_planted(args) -> dict:
         return_details=True,
     )
     shap_values = details["shap_values"]
-    explainer = SecondGlanceExplainer(max_epochs=args.max_epochs, random_state=0).fit(X, y)
+    explainer = SecondGlanceExplainer(**training(args), random_state=0).fit(X, y)
     rows = [
         agreement_rows(
             FixedHessians({"logit": exact}, names), X[explained], shap_values, "exact Hessian"
@@ -320,6 +331,8 @@ def main() -> None:
     parser.add_argument("--data-home", type=Path, default=DATA_HOME)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-epochs", type=int, default=200)
+    parser.add_argument("--patience", type=int, default=10)
+    parser.add_argument("--lr-schedule", choices=["constant", "plateau"], default="constant")
     parser.add_argument("--no-planted", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -335,7 +348,7 @@ def main() -> None:
             "torch_threads": args.threads,
             "cpu_count": os.cpu_count(),
         },
-        "max_epochs": args.max_epochs,
+        "training": training(args),
         "datasets": {},
     }
     for name in args.datasets:
@@ -346,7 +359,10 @@ def main() -> None:
         results["planted"] = run_planted(args)
     results["wall_seconds"] = time.perf_counter() - start
     print_tables(results)
-    print(f"\nTotal {results['wall_seconds'] / 60:.1f} min, torch threads {args.threads}.")
+    print(
+        f"\nTotal {results['wall_seconds'] / 60:.1f} min, torch threads {args.threads}, "
+        f"training {training(args)}."
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, default=float))
 

@@ -8,9 +8,16 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["InteractionRankingMixin", "encode_classes", "refuse_text_columns", "resolve_task"]
+__all__ = [
+    "InteractionRankingMixin",
+    "encode_classes",
+    "encode_target",
+    "refuse_text_columns",
+    "resolve_task",
+    "validate_fit_data",
+]
 
 
 def refuse_text_columns(X) -> None:
@@ -46,6 +53,33 @@ def encode_classes(estimator, y, target) -> np.ndarray:
             f"target={target!r} is not a class of y; classes are {estimator.classes_.tolist()}."
         )
     return encoder.transform(y)
+
+
+def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
+    """``fit``'s checks: numeric columns, finite values, two features or more."""
+    refuse_text_columns(X)
+    return validate_data(
+        estimator,
+        X,
+        y,
+        dtype=np.float64,
+        ensure_min_features=2,
+        ensure_min_samples=ensure_min_samples,
+    )
+
+
+def encode_target(estimator, y) -> np.ndarray:
+    """Set ``estimator.task_`` (and ``classes_``); return what the network trains on.
+
+    Class codes ``0..C-1`` for classification, float64 values for regression (where a
+    ``target`` class makes no sense and is refused).
+    """
+    estimator.task_ = resolve_task(estimator.task, y)
+    if estimator.task_ == "classification":
+        return encode_classes(estimator, y, estimator.target)
+    if estimator.target is not None:
+        raise ValueError("target is for classification; leave it None for regression.")
+    return np.asarray(y, dtype=np.float64)
 
 
 class InteractionRankingMixin:

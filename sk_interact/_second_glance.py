@@ -29,9 +29,9 @@ from torch import nn
 
 from sk_interact._base import (
     InteractionRankingMixin,
-    encode_classes,
+    encode_target,
     refuse_text_columns,
-    resolve_task,
+    validate_fit_data,
 )
 from sk_interact._derivatives import (
     gradient,
@@ -347,15 +347,6 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 "primary=None to let SecondGlanceExplainer train a ReLU network."
             )
 
-    def _encode_target(self, y) -> np.ndarray:
-        """Set ``task_`` (and ``classes_``); return the targets the primary trains on."""
-        self.task_ = resolve_task(self.task, y)
-        if self.task_ == "classification":
-            return encode_classes(self, y, self.target)
-        if self.target is not None:
-            raise ValueError("target is for classification; leave it None for regression.")
-        return np.asarray(y, dtype=np.float64)
-
     # --------------------------------------------------------------------- primary
     def _primary_task(self) -> str:
         if self.task_ == "regression":
@@ -575,12 +566,9 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         -------
         self : SecondGlanceExplainer
         """
-        refuse_text_columns(X)
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, ensure_min_features=2, ensure_min_samples=3
-        )
+        X, y = validate_fit_data(self, X, y, ensure_min_samples=3)
         self._check_parameters(X.shape[1])
-        y_fit = self._encode_target(y)
+        y_fit = encode_target(self, y)
         if self.task_ == "classification":
             target = self.classes_[-1] if self.target is None else self.target
             self._class_position = int(np.searchsorted(self.classes_, target))

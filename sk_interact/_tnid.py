@@ -25,9 +25,9 @@ from torch import nn
 
 from sk_interact._base import (
     InteractionRankingMixin,
-    encode_classes,
+    encode_target,
     refuse_text_columns,
-    resolve_task,
+    validate_fit_data,
 )
 from sk_interact._derivatives import hessian, mixed_partials, module_dtype
 from sk_interact._networks import (
@@ -522,19 +522,13 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         -------
         self : TNIDDetector
         """
-        refuse_text_columns(X)
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, ensure_min_features=2, ensure_min_samples=2
-        )
+        X, y = validate_fit_data(self, X, y)
         self._check_parameters(X.shape[1])
-        self.task_ = resolve_task(self.task, y)
+        y_fit = encode_target(self, y)
         if self.task_ == "classification":
-            y_fit = encode_classes(self, y, self.target).astype(np.int64)
+            y_fit = y_fit.astype(np.int64)
         else:
-            if self.target is not None:
-                raise ValueError("target is for classification; leave it None for regression.")
-            y = np.asarray(y, dtype=np.float64)
-            y_fit = y
+            y = y_fit
 
         rng = check_random_state(self.random_state)
         # Representatives first: they do not depend on how many networks are trained.
