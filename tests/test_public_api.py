@@ -21,10 +21,14 @@ PUBLIC_MODULES = {
         "save_ranking",
     ],
     "sk_interact.datasets": [
+        "SortOfClevr",
+        "answer_question",
         "list_tsang_benchmarks",
         "load_adult",
         "load_bank_marketing",
+        "make_sort_of_clevr",
         "make_tsang_benchmark",
+        "render_scene",
         "tsang_function",
     ],
     "sk_interact.derivatives": [
