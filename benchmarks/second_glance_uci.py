@@ -172,9 +172,8 @@ def run_dataset(name: str, args) -> dict:
     }
     for config, params in CONFIGS.items():
         start = time.perf_counter()
-        explainer = SecondGlanceExplainer(**params, max_epochs=args.max_epochs, random_state=0).fit(
-            X_train, y_train
-        )
+        explainer = SecondGlanceExplainer(**params, **training(args), random_state=0)
+        explainer.fit(X_train, y_train)
         fit_seconds = time.perf_counter() - start
         predicted = explainer.primary_.predict(X_test.to_numpy(np.float32))
         proba = explainer.primary_.predict_proba(X.to_numpy(np.float32))[:, 1]
