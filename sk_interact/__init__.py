@@ -7,6 +7,7 @@ feature interactions off exact higher-order derivatives computed with ``torch.fu
 from sk_interact import datasets, derivatives, metrics, plotting
 from sk_interact._io import load_ranking, save_ranking
 from sk_interact._second_glance import SecondGlanceExplainer
+from sk_interact._taylor_cam import TaylorCAMExplainer
 from sk_interact._tnid import TNIDDetector
 
 __version__ = "0.1.0.dev0"
@@ -14,6 +15,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "SecondGlanceExplainer",
     "TNIDDetector",
+    "TaylorCAMExplainer",
     "__version__",
     "datasets",
     "derivatives",

@@ -35,16 +35,19 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.func import grad, jacrev, vmap
+from torch.func import grad, jacrev, vjp, vmap
 
 __all__ = [
+    "grad_cam",
     "gradient",
     "hessian",
+    "hessian_cam",
     "jacobian",
     "mixed_partials",
     "smoothed_gradient",
     "smoothed_hessian",
     "smoothed_mixed_partials",
+    "taylor_cam_triples",
 ]
 
 # Default number of (point, direction) evaluations vectorised in one call; bounds the
@@ -765,3 +768,244 @@ def smoothed_mixed_partials(
                 total += (part[:, :, sets[:, r]] * weights).mean(dim=1)
             blocks.append(total / (order * sigma ** (2 * (order - 1))))
     return torch.cat(blocks)
+
+
+# --------------------------------------------------------------------------- regions
+def _as_regions(A: torch.Tensor) -> torch.Tensor:
+    """Validate region features ``A`` and return them detached, shape ``(B, n, C)``."""
+    if not isinstance(A, torch.Tensor):
+        raise TypeError(
+            f"A must be a torch.Tensor of shape (B, n, C), got {type(A).__name__}; "
+            "convert with torch.as_tensor(A, dtype=torch.float32)."
+        )
+    if A.ndim != 3:
+        raise ValueError(
+            f"A must have shape (B, n, C) (images, regions, channels), got shape "
+            f"{tuple(A.shape)}; reshape a (B, C, H, W) feature map with "
+            "A.flatten(2).transpose(1, 2)."
+        )
+    if not A.is_floating_point():
+        raise TypeError(f"A must hold floating point numbers, got {A.dtype}.")
+    return A.detach()
+
+
+def _check_region_output(F: Callable, A: torch.Tensor) -> None:
+    """Raise a clear error unless ``F`` returns one scalar per image."""
+    if not callable(F):
+        raise TypeError(f"F must be callable (an nn.Module or a function), got {type(F)!r}.")
+    with torch.no_grad():
+        out = F(A)
+    expected = {(len(A),), (len(A), 1)}
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) not in expected:
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(
+            f"F must return one scalar per image, (B,) or (B, 1) for B={len(A)}; it "
+            f"returned {shape}. Select one output, e.g. lambda A: head(A)[:, k]."
+        )
+
+
+def _region_importance(F: Callable, local_gradients: bool) -> Callable:
+    """``A ↦ g(A)`` of shape ``(B, n)``: Grad-CAM importance of every region (Eq. 3).
+
+    ``g_i = Σ_p A_ip ∂F/∂A_ip`` (local gradients) or ``g_i = Σ_p A_ip Σ_k ∂F/∂A_kp``.
+    """
+
+    def summed(A):
+        return F(A).reshape(-1).sum()
+
+    def importance(A):
+        G = grad(summed)(A)  # images are independent: row b is ∇F at image b
+        if not local_gradients:
+            G = G.sum(dim=1, keepdim=True)
+        return (A * G).sum(dim=-1)
+
+    return importance
+
+
+def grad_cam(
+    F: Callable[[torch.Tensor], torch.Tensor],
+    A: torch.Tensor,
+    *,
+    local_gradients: bool = False,
+) -> torch.Tensor:
+    """Grad-CAM importance of every region, in the form of Eq. 3 of Lerman et al.
+
+    Parameters
+    ----------
+    F : callable
+        Maps region features ``(B, n, C)`` to one scalar per image, ``(B,)`` or
+        ``(B, 1)``; images do not influence each other.
+    A : Tensor of shape (B, n, C)
+        Feature vectors of ``n`` regions with ``C`` channels, per image.
+    local_gradients : bool, default=False
+        False: ``g_i = Σ_p A_ip Σ_k ∂F/∂A_kp`` (Eq. 3, the gradient summed over
+        regions, as Grad-CAM's channel weights). True: ``g_i = Σ_p A_ip ∂F/∂A_ip``
+        (the ``k = i`` variant of §4.2).
+
+    Returns
+    -------
+    Tensor of shape (B, n)
+        ``g_i`` per image. Selvaraju et al.'s map is ``ReLU(g) / n`` for the global form.
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.tensor([[[1.0, 2.0], [3.0, 4.0]]])  # one image, 2 regions, 2 channels
+    >>> F = lambda A: (A[:, :, 0] * torch.tensor([1.0, 2.0])).sum(dim=1)
+    >>> grad_cam(F, A)  # Σ_k ∂F/∂A_k0 = 3, Σ_k ∂F/∂A_k1 = 0
+    tensor([[3., 9.]])
+    >>> grad_cam(F, A, local_gradients=True)
+    tensor([[1., 6.]])
+    """
+    A = _as_regions(A)
+    _check_region_output(F, A)
+    with torch.no_grad():
+        return _region_importance(F, bool(local_gradients))(A)
+
+
+def hessian_cam(
+    F: Callable[[torch.Tensor], torch.Tensor],
+    A: torch.Tensor,
+    *,
+    local_gradients: bool = True,
+    chunk_size: int | None = None,
+) -> torch.Tensor:
+    """Hessian-CAM interaction saliences between all pairs of regions (Eq. 5).
+
+    Parameters
+    ----------
+    F : callable
+        Maps region features ``(B, n, C)`` to one scalar per image, ``(B,)`` or
+        ``(B, 1)``; images do not influence each other. It must be twice
+        differentiable in ``A`` (ReLU layers downstream contribute no curvature).
+    A : Tensor of shape (B, n, C)
+        Feature vectors of ``n`` regions with ``C`` channels, per image (a
+        ``(B, C, H, W)`` feature map reshaped with ``A.flatten(2).transpose(1, 2)``).
+    local_gradients : bool, default=True
+        True: importance ``g_i = Σ_p A_ip ∂F/∂A_ip`` (the ``k = i`` variant the paper
+        recommends); False: ``g_i = Σ_p A_ip Σ_k ∂F/∂A_kp`` (Eqs. 3–5 as written).
+    chunk_size : int, optional
+        Most (image, region) pairs differentiated in one vectorised call. Default 8192.
+        Every call sees all ``B`` images at once; batch the images to bound memory.
+
+    Returns
+    -------
+    Tensor of shape (B, n, n)
+        ``S[b, i, j] = (Σ_m ∂g_i/∂A_jm)²``: how much changing region ``j`` changes the
+        importance of region ``i``. Not symmetrised, diagonal kept; the mutual sums
+        ``S + Sᵀ`` and the zeroed diagonal of §4.2 are left to the caller.
+
+    Notes
+    -----
+    ``Σ_m ∂g_i/∂A_jm`` is row ``i`` of the Jacobian of ``g`` with its channels summed.
+    ``g`` is evaluated once; each of the ``n`` rows is one vector-Jacobian product of
+    ``g`` (a second reverse pass) with the cotangent ``e_i`` for every image at once
+    (images are independent, so ``Σ_b g_i`` has every image's row as its gradient).
+    No ``(B, n, C, n, C)`` Hessian is formed: the peak extra memory is ``(n, B, n, C)``
+    per vectorised chunk of rows.
+
+    References
+    ----------
+    .. [1] Lerman, S., Venuto, C., Kautz, H., Xu, C. "Explaining Local, Global, And
+       Higher-Order Interactions In Deep Learning." ICCV 2021, §4.2.
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.tensor([[[1.0, 2.0], [3.0, 1.0], [0.5, 0.5]]])  # 3 regions, 2 channels
+    >>> F = lambda A: (A[:, 0] * A[:, 1]).sum(dim=1) + A[:, 2].sum(dim=1)  # x_0 · x_1
+    >>> S = hessian_cam(F, A)  # g_0 = g_1 = x_0 · x_1, g_2 = Σ_m x_2m
+    >>> S  # S[0, 1] = (Σ_m ∂g_0/∂x_1m)² = (Σ_m x_0m)² = 9; S[2, 2] = (Σ_m 1)² = 4
+    tensor([[[16.,  9.,  0.],
+             [16.,  9.,  0.],
+             [ 0.,  0.,  4.]]])
+    """
+    A = _as_regions(A)
+    chunk_size = _check_chunk_size(chunk_size)
+    _check_region_output(F, A)
+    n_images, n_regions, _ = A.shape
+    importance = _region_importance(F, bool(local_gradients))
+    with torch.no_grad():
+        _, pullback = vjp(importance, A)
+        # Cotangent e_i on every image: the pull-back is ∂g_i/∂A for all images at once.
+        E = torch.eye(n_regions, dtype=A.dtype, device=A.device)
+        E = E.unsqueeze(1).expand(n_regions, n_images, n_regions)
+
+        def channel_summed_row(e):
+            return pullback(e)[0].sum(dim=-1)  # (B, n): Σ_m ∂g_i/∂A_jm for every j
+
+        rows = vmap(channel_summed_row, chunk_size=max(1, chunk_size // max(1, n_images)))(E)
+        return rows.transpose(0, 1) ** 2
+
+
+def taylor_cam_triples(
+    F: Callable[[torch.Tensor], torch.Tensor],
+    A: torch.Tensor,
+    pairs: torch.Tensor,
+    *,
+    local_gradients: bool = True,
+    chunk_size: int | None = None,
+) -> torch.Tensor:
+    """Third-order Taylor-CAM saliences: extend given region pairs by every region.
+
+    Parameters
+    ----------
+    F : callable
+        Maps region features ``(B, n, C)`` to one scalar per image, ``(B,)`` or
+        ``(B, 1)``; images independent, three times differentiable.
+    A : Tensor of shape (B, n, C)
+        Region feature vectors per image.
+    pairs : Tensor of shape (B, P, 2)
+        Per image, ``P`` ordered region pairs ``(i, j)`` to extend (e.g. its top pairs).
+    local_gradients : bool, default=True
+        Importance ``g_i`` as in :func:`hessian_cam`.
+    chunk_size : int, optional
+        Most (image, pair) evaluations in one vectorised call. Default 8192.
+
+    Returns
+    -------
+    Tensor of shape (B, P, n)
+        ``T[b, p, q] = (Σ_r ∂h_ij/∂A_qr)²`` with ``h_ij = Σ_m ∂g_i/∂A_jm`` (the
+        unsquared Hessian-CAM salience) and ``(i, j) = pairs[b, p]``: how much changing
+        region ``q`` changes the interaction of ``j`` on the importance of ``i`` (§4.2,
+        "differentiated with respect to a cross partial ∂x_q").
+
+    Examples
+    --------
+    >>> import torch
+    >>> A = torch.tensor([[[1.0, 2.0], [3.0, 1.0], [0.5, 0.5]]])
+    >>> F = lambda A: (A[:, 0] * A[:, 1]).sum(dim=1) * A[:, 2].sum(dim=1)  # a 3-way term
+    >>> # g_0 = F, h_01 = Σ_m x_0m · Σ_m x_2m; Σ_r ∂h_01/∂x_2r = 2 · Σ_m x_0m = 6
+    >>> taylor_cam_triples(F, A, torch.tensor([[[0, 1]]]))
+    tensor([[[ 4.,  0., 36.]]])
+    """
+    A = _as_regions(A)
+    chunk_size = _check_chunk_size(chunk_size)
+    _check_region_output(F, A)
+    n_images, n_regions, _ = A.shape
+    pairs = torch.as_tensor(pairs, device=A.device)
+    if pairs.ndim != 3 or pairs.shape[0] != n_images or pairs.shape[2] != 2:
+        raise ValueError(
+            f"pairs must have shape (B, P, 2) with B={n_images}, got {tuple(pairs.shape)}."
+        )
+    if pairs.is_floating_point() or (
+        pairs.numel() and (pairs.min() < 0 or pairs.max() >= n_regions)
+    ):
+        raise ValueError(f"pairs must hold region indices in [0, {n_regions - 1}].")
+    importance = _region_importance(F, bool(local_gradients))
+    one_hot = torch.nn.functional.one_hot(pairs.to(torch.int64), n_regions).to(A.dtype)
+    E, U = one_hot[:, :, 0].transpose(0, 1), one_hot[:, :, 1].transpose(0, 1)  # (P, B, n)
+
+    def pair_salience(A, e, u):
+        # Σ_b h_{i_b j_b}(A_b): images are independent, so its gradient holds every image's.
+        _, pullback = vjp(importance, A)
+        return (pullback(e)[0].sum(dim=-1) * u).sum()
+
+    def row(e, u):
+        return grad(pair_salience)(A, e, u).sum(dim=-1)  # (B, n): Σ_r ∂h/∂A_qr
+
+    with torch.no_grad():
+        if pairs.shape[1] == 0:
+            return A.new_zeros(n_images, 0, n_regions)
+        rows = vmap(row, chunk_size=max(1, chunk_size // max(1, n_images)))(E, U)
+        return rows.transpose(0, 1) ** 2

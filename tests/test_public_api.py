@@ -12,6 +12,7 @@ PUBLIC_MODULES = {
     "sk_interact": [
         "SecondGlanceExplainer",
         "TNIDDetector",
+        "TaylorCAMExplainer",
         "__version__",
         "datasets",
         "derivatives",
@@ -32,13 +33,16 @@ PUBLIC_MODULES = {
         "tsang_function",
     ],
     "sk_interact.derivatives": [
+        "grad_cam",
         "gradient",
         "hessian",
+        "hessian_cam",
         "jacobian",
         "mixed_partials",
         "smoothed_gradient",
         "smoothed_hessian",
         "smoothed_mixed_partials",
+        "taylor_cam_triples",
     ],
     "sk_interact.metrics": [
         "get_scorer",
