@@ -58,6 +58,7 @@ PUBLIC_MODULES = {
         "InteractionHeatmapDisplay",
         "InteractionNetworkDisplay",
         "InteractionRankingDisplay",
+        "RegionInteractionDisplay",
     ],
 }
 

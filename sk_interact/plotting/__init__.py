@@ -10,9 +10,11 @@ it with ``pip install "sk-interact[plot]"``.
 from sk_interact.plotting._heatmap import InteractionHeatmapDisplay
 from sk_interact.plotting._network import InteractionNetworkDisplay
 from sk_interact.plotting._ranking import InteractionRankingDisplay
+from sk_interact.plotting._regions import RegionInteractionDisplay
 
 __all__ = [
     "InteractionHeatmapDisplay",
     "InteractionNetworkDisplay",
     "InteractionRankingDisplay",
+    "RegionInteractionDisplay",
 ]
