@@ -525,6 +525,17 @@ def _effect_note(estimator) -> str:
     )
 
 
+def _fit_and_report(estimator, X, y):
+    """Fit, print the time and the fit quality; return the ranking."""
+    start = time.perf_counter()
+    estimator.fit(X, y)
+    elapsed = time.perf_counter() - start
+    _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
+    _echo(f"  {_fit_quality(estimator, X, y)}")
+    _echo()
+    return estimator.interactions_
+
+
 def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) -> None:
     """Write the full ranking and the figure, and say where."""
     if out is not None:
@@ -583,14 +594,8 @@ def _detect(args) -> int:
         estimator = SecondGlanceExplainer(primary_hidden=hidden, **common)
 
     _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r} ({task})")
-    start = time.perf_counter()
-    estimator.fit(X, y)
-    elapsed = time.perf_counter() - start
-    _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
-    _echo(f"  {_fit_quality(estimator, X, y)}")
-    ranking = estimator.interactions_
+    ranking = _fit_and_report(estimator, X, y)
     shown = ranking.head(args.top)
-    _echo()
     _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")
     _echo(format_ranking(shown))
     _echo(textwrap.fill(_effect_note(estimator), width=88))
@@ -632,15 +637,8 @@ def _demo(args) -> int:
         random_state=args.seed,
         verbose=int(args.verbose),
     )
-    start = time.perf_counter()
-    estimator.fit(X, y)
-    elapsed = time.perf_counter() - start
-    _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
-    _echo(f"  {_fit_quality(estimator, X, y)}")
-
-    ranking = estimator.interactions_
+    ranking = _fit_and_report(estimator, X, y)
     shown = ranking.head(args.top)
-    _echo()
     _echo(
         f"Top {len(shown)} of {len(ranking)} pairs, strongest first "
         "(true: part of a true interaction):"
