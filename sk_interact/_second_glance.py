@@ -500,10 +500,12 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         return torch.Generator().manual_seed(self._noise_seed)
 
     def _effects(self, Z: torch.Tensor, level: int, sets: list[tuple[int, ...]], method: str):
-        """Signed estimates ``(B, S)`` of the order-``level`` effects of ``sets``."""
+        """Signed estimates ``(B, S)`` of the order-``level`` effects of ``sets``, and the
+        surrogate's Jacobian they were read from (None for the other methods)."""
         if method == "surrogate":
             previous = _strict_sets(self.n_features_in_, level - 1)
-            return _set_entries(self._surrogate_jacobian(level, Z), previous, sets)
+            J = self._surrogate_jacobian(level, Z)
+            return _set_entries(J, previous, sets), J
         if method == "smoothhess":
             return smoothed_mixed_partials(
                 self._function(self.output),
@@ -512,43 +514,40 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 sigma=self.sigma,
                 n_samples=self.n_samples,
                 generator=self._generator(),
-            )
-        return mixed_partials(self._smooth_function(self.output), Z, sets)
+            ), None
+        return mixed_partials(self._smooth_function(self.output), Z, sets), None
 
     def _smooth_function(self, output: str) -> nn.Sequential:
         smooth, _ = softplus_copy(self.primary_.module_, beta=float(self.softplus_beta))
         return self._function(output, smooth.eval())
 
-    def _rank(self, X: np.ndarray) -> pd.DataFrame:
+    def _rank(self, X: np.ndarray) -> tuple[pd.DataFrame, float]:
+        """The ranking over the rows of ``X``, and M2's mean relative asymmetry there
+        (0 for the methods that are symmetric by construction)."""
         d = X.shape[1]
         Z = self._standardize(X)
-        all_sets, strength, effect = [], [], []
+        all_sets, strength, effect, asymmetry = [], [], [], []
         for level in range(2, self.order + 1):
             sets = _strict_sets(d, level)
             sum_signed = np.zeros(len(sets))
             sum_abs = np.zeros(len(sets))
             blocks = list(self._row_blocks(len(X), level))
             for rows in progress(blocks, self.verbose, f"order-{level} effects"):
-                values = self._effects(Z[rows], level, sets, self.hessian_method).double()
+                values, J = self._effects(Z[rows], level, sets, self.hessian_method)
+                values = values.double()
                 sum_signed += values.sum(dim=0).cpu().numpy()
                 sum_abs += values.abs().sum(dim=0).cpu().numpy()
+                if level == 2 and J is not None:
+                    J = J.double()
+                    numerator = torch.linalg.matrix_norm(J - J.transpose(1, 2))
+                    asymmetry.append(numerator / torch.linalg.matrix_norm(J).clamp_min(1e-30))
             all_sets += sets
             effect.append(sum_signed / len(X))
             strength.append(sum_abs / len(X))
-        return ranking_frame(
+        ranking = ranking_frame(
             all_sets, np.concatenate(strength), np.concatenate(effect), self._feature_names()
         )
-
-    def _asymmetry(self, X: np.ndarray) -> float:
-        if self.hessian_method != "surrogate":
-            return 0.0
-        Z = self._standardize(X)
-        ratios = []
-        for rows in self._row_blocks(len(X), 2):
-            J = self._surrogate_jacobian(2, Z[rows]).double()
-            numerator = torch.linalg.matrix_norm(J - J.transpose(1, 2))
-            ratios.append(numerator / torch.linalg.matrix_norm(J).clamp_min(1e-30))
-        return float(torch.cat(ratios).mean())
+        return ranking, float(torch.cat(asymmetry).mean()) if asymmetry else 0.0
 
     # ------------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -603,8 +602,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         explained = X
         if self.max_samples is not None and self.max_samples < len(X):
             explained = X[np.sort(rows_rng.choice(len(X), self.max_samples, replace=False))]
-        self.interactions_ = self._rank(explained)
-        self.hessian_asymmetry_ = self._asymmetry(explained)
+        self.interactions_, self.hessian_asymmetry_ = self._rank(explained)
         return self
 
     # ------------------------------------------------------------------ local view
