@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sk_interact._ranking import RANKING_COLUMNS
+from sk_interact._ranking import RANKING_COLUMNS, check_frame
 
 __all__ = ["load_ranking", "save_ranking"]
 
@@ -108,17 +108,14 @@ def _decode(values: list, column: str, dtype_name: str) -> pd.Series:
 
 
 def _check_ranking(ranking) -> pd.DataFrame:
-    if not isinstance(ranking, pd.DataFrame):
-        raise TypeError(
-            f"ranking must be a pandas DataFrame such as interactions_; got "
-            f"{type(ranking).__name__}."
-        )
-    missing = [column for column in RANKING_COLUMNS if column not in ranking.columns]
-    if missing:
-        raise ValueError(
-            f"ranking is missing the column(s) {missing}: a ranking has the columns "
-            f"{RANKING_COLUMNS}, like an estimator's interactions_."
-        )
+    check_frame(
+        ranking,
+        RANKING_COLUMNS,
+        name="ranking",
+        what="such as interactions_",
+        missing_hint=f"a ranking has the columns {RANKING_COLUMNS}, like an estimator's "
+        "interactions_.",
+    )
     if not all(isinstance(column, str) for column in ranking.columns):
         raise ValueError("ranking column names must be strings.")
     if not ranking.columns.is_unique:

@@ -7,10 +7,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["RANKING_COLUMNS", "ranking_frame"]
+__all__ = ["RANKING_COLUMNS", "check_frame", "ranking_frame"]
 
 #: Columns every ranking has, in this order; ``strength_std`` follows when known.
 RANKING_COLUMNS = ["features", "indices", "order", "strength", "effect"]
+
+
+def check_frame(frame, columns: Sequence[str], *, name: str, what: str, missing_hint: str):
+    """``frame`` itself, after checking it is a DataFrame holding ``columns``.
+
+    Raises a TypeError naming ``name`` and ``what`` it should be, or a ValueError listing
+    the missing columns followed by ``missing_hint``.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame {what}; got {type(frame).__name__}.")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {missing}: {missing_hint}")
+    return frame
 
 
 def ranking_frame(

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from sk_interact._ranking import check_frame
+
 __all__ = [
     "NEGATIVE_COLOR",
     "NEUTRAL_COLOR",
@@ -52,18 +54,14 @@ def check_matplotlib_support(caller_name: str) -> None:
 
 def check_ranking(ranking, columns: Sequence[str]) -> pd.DataFrame:
     """``ranking`` itself, after checking it is a DataFrame holding ``columns``."""
-    if not isinstance(ranking, pd.DataFrame):
-        raise TypeError(
-            "ranking must be a pandas DataFrame such as an estimator's interactions_; "
-            f"got {type(ranking).__name__}."
-        )
-    missing = [column for column in columns if column not in ranking.columns]
-    if missing:
-        raise ValueError(
-            f"ranking is missing the column(s) {missing}: this plot needs the columns "
-            f"{list(columns)}, like an estimator's interactions_."
-        )
-    return ranking
+    return check_frame(
+        ranking,
+        columns,
+        name="ranking",
+        what="such as an estimator's interactions_",
+        missing_hint=f"this plot needs the columns {list(columns)}, like an estimator's "
+        "interactions_.",
+    )
 
 
 def check_top(top) -> None:

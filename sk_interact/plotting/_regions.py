@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from sk_interact._ranking import check_frame
 from sk_interact.plotting._base import check_matplotlib_support, check_top
 
 if TYPE_CHECKING:
@@ -96,14 +97,13 @@ def _batch_of_one(image):
 
 def _check_pairs(pairs) -> pd.DataFrame:
     """The explanation of one image, strongest pair first."""
-    if not isinstance(pairs, pd.DataFrame):
-        raise TypeError(
-            "pairs must be a pandas DataFrame returned by TaylorCAMExplainer.explain; "
-            f"got {type(pairs).__name__}."
-        )
-    missing = [column for column in _BOX_COLUMNS if column not in pairs.columns]
-    if missing:
-        raise ValueError(f"pairs is missing the column(s) {missing}: {_NO_BOXES}")
+    check_frame(
+        pairs,
+        _BOX_COLUMNS,
+        name="pairs",
+        what="returned by TaylorCAMExplainer.explain",
+        missing_hint=_NO_BOXES,
+    )
     if "image" in pairs.columns and pairs["image"].nunique() > 1:
         raise ValueError(
             "pairs holds the explanations of several images "
