@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -247,21 +248,50 @@ class TaylorCAMExplainer(BaseEstimator):
         dtype = module_dtype(self.module_)
 
         def convert(value, key):
+            where = f"images[{key!r}]" if key is not None else "images"
+            if sp.issparse(value) or (isinstance(value, torch.Tensor) and value.is_sparse):
+                raise TypeError(
+                    f"{where} is sparse; sparse input is not supported: pass a dense "
+                    "array or tensor (e.g. X.toarray())."
+                )
             if isinstance(value, np.ndarray | list | tuple):
                 # a copy: torch refuses to share read-only arrays (memory maps) safely
-                value = torch.as_tensor(np.array(value))
+                array = np.array(value)
+                if array.dtype.kind == "O":
+                    # numbers held as objects (pandas does this); anything else raises
+                    array = array.astype(np.float64)
+                if array.dtype.kind not in "biuf":
+                    kind = "Complex data" if array.dtype.kind == "c" else "dtype"
+                    raise ValueError(
+                        f"{where} must be numeric; {kind} not supported (got dtype "
+                        f"{array.dtype}). Convert the images to float arrays."
+                    )
+                value = torch.as_tensor(array)
             if not isinstance(value, torch.Tensor):
-                where = f"images[{key!r}]" if key is not None else "images"
                 raise TypeError(
                     f"{where} must be a torch.Tensor or numpy array, got {type(value).__name__}."
                 )
+            if value.is_complex():
+                raise ValueError(f"{where}: Complex data not supported; pass real values.")
             if value.is_floating_point():
                 value = value.to(dtype)
+                if not torch.isfinite(value).all():
+                    raise ValueError(
+                        f"{where}: Input contains NaN or infinity; explanations need finite inputs."
+                    )
             if value.ndim == 0:
-                raise ValueError("images must have a leading batch dimension.")
+                raise ValueError(f"{where} must have a leading batch dimension.")
+            if len(value) == 0:
+                raise ValueError(f"{where} has 0 sample(s); pass at least one image.")
+            if value.ndim > 1 and value.shape[1] == 0:
+                raise ValueError(
+                    f"{where} has 0 feature(s) (shape={tuple(value.shape)}) while a "
+                    "minimum of 1 is required; pass images with channels."
+                )
             return value.detach().to(first.device)
 
-        if isinstance(images, Mapping):
+        # a DOK sparse matrix is a Mapping: refuse sparse input before looking for keys
+        if isinstance(images, Mapping) and not sp.issparse(images):
             if not images:
                 raise ValueError("images is an empty dict; pass the model's inputs.")
             inputs = {key: convert(value, key) for key, value in images.items()}

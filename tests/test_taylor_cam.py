@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 import pytest
+import scipy.sparse
 import skorch
 import torch
 from torch import nn
@@ -228,6 +229,43 @@ def test_order_one_ranks_regions():
     ranking = cam.fit(images).explain(images)
     assert set(ranking["regions"].iloc[:2]) == {(5,), (10,)}
     assert "box_1" not in ranking
+
+
+# Images that cannot be explained are refused before any derivative is taken.
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda x: np.where(np.arange(x.size).reshape(x.shape) == 3, np.nan, x),
+            ValueError,
+            "NaN or infinity",
+        ),
+        (
+            lambda x: np.where(np.arange(x.size).reshape(x.shape) == 3, np.inf, x),
+            ValueError,
+            "NaN or infinity",
+        ),
+        (lambda x: x + 1j, ValueError, "Complex data not supported"),
+        (lambda x: x[:0], ValueError, "0 sample"),
+        (lambda x: x[:, :0], ValueError, "0 feature"),
+        (lambda x: scipy.sparse.csr_matrix(x.reshape(len(x), -1)), TypeError, "sparse"),
+        (lambda x: scipy.sparse.dok_array(x.reshape(len(x), -1)), TypeError, "sparse"),
+        (lambda x: np.array([["a"]], dtype=object), ValueError, "could not convert"),
+        (lambda x: "images", TypeError, "torch.Tensor or numpy array"),
+    ],
+)
+def test_unusable_images(make, error, match):
+    images = planted_images(2).numpy()
+    cam = TaylorCAMExplainer(model=Planted().double(), target_layer="conv").fit()
+    with pytest.raises(error, match=match):
+        cam.saliences(make(images))
+
+
+def test_object_arrays_of_numbers_are_accepted():
+    images = planted_images(2)
+    cam = TaylorCAMExplainer(model=Planted().double(), target_layer="conv").fit()
+    as_objects = images.numpy().astype(object)
+    np.testing.assert_array_equal(cam.saliences(as_objects), cam.saliences(images))
 
 
 # Bad input is refused with a message that names the problem.
