@@ -447,9 +447,21 @@ def _assign_prefixes(sets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, to
     positions = torch.arange(order, device=sets.device)
     keep = positions.unsqueeze(0) != positions.unsqueeze(1)  # (l, l): drop member r
     candidates = torch.stack([sets[:, keep[r]] for r in range(order)], dim=1)  # (S, l, l-1)
-    unique, inverse, counts = torch.unique(
-        candidates.reshape(-1, order - 1), dim=0, return_inverse=True, return_counts=True
-    )
+    candidates = candidates.reshape(-1, order - 1)
+    base = int(sets.max()) + 1
+    if base ** (order - 1) < 2**62:
+        # One int64 key per candidate, its indices as digits (keys sort as the rows
+        # do): a 1-D unique took 0.04 s where unique(dim=0) took 1.8 s on the 499,500
+        # pairs of d = 1000.
+        place = base ** torch.arange(order - 2, -1, -1, device=sets.device)
+        keys, inverse, counts = torch.unique(
+            (candidates * place).sum(dim=1), return_inverse=True, return_counts=True
+        )
+        unique = keys.unsqueeze(1) // place % base
+    else:
+        unique, inverse, counts = torch.unique(
+            candidates, dim=0, return_inverse=True, return_counts=True
+        )
     inverse = inverse.reshape(n_sets, order)
     # Most frequent candidate; ties go to the one that leaves out the largest index.
     score = counts[inverse] * (order + 1) + positions
