@@ -14,15 +14,33 @@ NID's any-order R-precision; the network's test R²; training and detection time
     python benchmarks/tsang_suite.py                      # 10 functions × 10 trials
     python benchmarks/tsang_suite.py --trials 2 --functions F2 F6 F7
     python benchmarks/tsang_suite.py --representatives 256   # 256 random rows
+    python benchmarks/tsang_suite.py --vectorise-trials      # trials trained together
 
 Trials run in ``--jobs`` worker processes with ``--threads`` torch threads each
 (default 2 × 1 on this 2-core machine). Prints a Markdown table and writes
 ``benchmarks/results/tsang_suite.json`` (or ``--output``).
+
+``--vectorise-trials`` trains the trials of one function as one module, one job per
+function: member t is a T-NID MLP that sees only trial t's data draw (its own 20,000
+rows and standardization) and starts from its own random weights, and every member
+stops early on its *own* validation loss (``--patience``, skorch's relative threshold
+1e-4) and keeps its own best weights, as a separate fit would. What the members share
+is the order of the mini-batches, the positions of the validation rows (each draw's
+rows are independent, so this is a different but equally random split) and the epochs:
+members that have stopped keep being computed (their best weights are restored at the
+end) until the last one stops. The loss is the members' mean, which scales each
+member's gradient by 1/T; Adam's normalisation undoes that (up to its ε). Each
+trial's network is then explained by ``TNIDDetector(net=...)`` exactly as in a
+separate run (same representatives, same seed). The results are statistically
+comparable, not bit-identical, to the separate fits; ``fit_seconds`` is the shared
+training time divided by the trials plus the trial's own detection. Only for
+``--n-estimators 1`` and the constant learning rate.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -30,6 +48,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
+from skorch.callbacks import Callback
+
+from sk_interact._networks import ElementwiseAffine, EnsembleMLP
 
 RESULTS = Path(__file__).parent / "results" / "tsang_suite.json"
 FUNCTIONS = [f"F{i}" for i in range(1, 11)]
@@ -49,32 +71,32 @@ def _representatives(value: str):
     return int(value) if value.isdigit() else tuple(value.split(","))
 
 
-def run_trial(name: str, trial: int, settings: dict, threads: int) -> dict:
-    """Train and explain one network on one fresh draw of function ``name``."""
-    import torch
-
-    torch.set_num_threads(threads)
-    from sk_interact import TNIDDetector
+def _draw(name: str, trial: int, n_samples: int = 30_000):
+    """Trial ``trial``'s draw: 2/3 of the rows to fit (half of them to stop early), 1/3 to test."""
     from sk_interact.datasets import make_tsang_benchmark
-    from sk_interact.metrics import interaction_auc_score, interaction_r_precision
 
-    X, y, truth = make_tsang_benchmark(name, n_samples=30_000, random_state=trial)
-    X_fit, y_fit, X_test, y_test = X[:20_000], y[:20_000], X[20_000:], y[20_000:]
-    tnid = TNIDDetector(
+    X, y, truth = make_tsang_benchmark(name, n_samples=n_samples, random_state=trial)
+    n_fit = 2 * n_samples // 3
+    return X[:n_fit], y[:n_fit], X[n_fit:], y[n_fit:], truth
+
+
+def _detector(trial: int, settings: dict, **params):
+    from sk_interact import TNIDDetector
+
+    return TNIDDetector(
         order=5,
         exhaustive_order=2,
         k=10,
         validation_fraction=0.5,  # the 10,000-row validation third, for early stopping
         random_state=trial,
         **settings,
+        **params,
     )
-    start = time.perf_counter()
-    tnid.fit(X_fit, y_fit)
-    fit_seconds = time.perf_counter() - start
-    # Detection alone: a re-fit finds the trained networks in the cache.
-    start = time.perf_counter()
-    tnid.fit(X_fit, y_fit)
-    detect_seconds = time.perf_counter() - start
+
+
+def _scores(name, trial, tnid, truth, X_test, y_test) -> dict:
+    """The metrics of one explained trial."""
+    from sk_interact.metrics import interaction_auc_score, interaction_r_precision
 
     result = {
         "function": name,
@@ -82,9 +104,6 @@ def run_trial(name: str, trial: int, settings: dict, threads: int) -> dict:
         "pairwise_auc": interaction_auc_score(truth, tnid.interactions_, order=2, n_features=10),
         "r_precision": interaction_r_precision(truth, tnid.interactions_),
         "test_r2": float(tnid.score(X_test, y_test)),
-        "epochs": [len(net.history) for net in tnid.nets_],
-        "fit_seconds": fit_seconds,
-        "detect_seconds": detect_seconds,
     }
     for order in (3, 4, 5):
         has_positive = any(len(s) >= order for s in truth)
@@ -94,6 +113,164 @@ def run_trial(name: str, trial: int, settings: dict, threads: int) -> dict:
             else None
         )
     return result
+
+
+def run_trial(name: str, trial: int, settings: dict, threads: int, n_samples=30_000) -> dict:
+    """Train and explain one network on one fresh draw of function ``name``."""
+    torch.set_num_threads(threads)
+    X_fit, y_fit, X_test, y_test, truth = _draw(name, trial, n_samples)
+    tnid = _detector(trial, settings)
+    start = time.perf_counter()
+    tnid.fit(X_fit, y_fit)
+    fit_seconds = time.perf_counter() - start
+    # Detection alone: a re-fit finds the trained networks in the cache.
+    start = time.perf_counter()
+    tnid.fit(X_fit, y_fit)
+    detect_seconds = time.perf_counter() - start
+    return {
+        **_scores(name, trial, tnid, truth, X_test, y_test),
+        "epochs": [len(net.history) for net in tnid.nets_],
+        "fit_seconds": fit_seconds,
+        "detect_seconds": detect_seconds,
+    }
+
+
+# ------------------------------------------------------------ --vectorise-trials
+class TrialEnsembleMLP(EnsembleMLP):
+    """One MLP per trial, each on its own data, evaluated as one module.
+
+    Input ``(n, T·d)``: row i holds row i of every trial's draw, trial t's features in
+    columns ``t·d … (t+1)·d − 1``; output ``(n, T)``, trial t's prediction in column t.
+    Weights, initialisation and :meth:`members` are :class:`EnsembleMLP`'s.
+    """
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        h = X.reshape(len(X), self.n_members, self.n_features).transpose(0, 1)
+        last = len(self.weights) - 1
+        for layer, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(bias, h, weight)
+            if layer < last:
+                h = self.act(h)
+        return h.permute(1, 0, 2).reshape(len(X), -1)
+
+
+class PerTrialEarlyStopping(Callback):
+    """skorch's ``EarlyStopping(patience, threshold=1e-4, load_best=True)``, per member.
+
+    Each member's validation MSE (its own output column against its own targets) must
+    beat its best by a relative ``threshold``; after ``patience`` epochs without, the
+    member is done at that epoch (the length its own fit's history would have). Training
+    stops when every member is done, and each member gets back its best weights.
+    """
+
+    def __init__(self, n_members: int, patience: int, threshold: float = 1e-4):
+        self.n_members, self.patience, self.threshold = n_members, patience, threshold
+
+    def on_train_begin(self, net, **kwargs):
+        self.best_ = np.full(self.n_members, np.inf)
+        self.misses_ = np.zeros(self.n_members, dtype=int)
+        self.stopped_epoch_ = [None] * self.n_members
+        self.best_weights_ = [p.detach().clone() for p in net.module_.network.parameters()]
+        self._valid = []
+
+    def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs):
+        if not training:
+            self._valid.append((y_pred.detach(), batch[1]))
+
+    def on_epoch_end(self, net, **kwargs):
+        y_pred = torch.cat([p for p, _ in self._valid])
+        y_true = torch.cat([t for _, t in self._valid]).to(y_pred)
+        self._valid = []
+        mse = ((y_pred - y_true) ** 2).mean(dim=0).double().numpy()
+        parameters = list(net.module_.network.parameters())
+        for t in range(self.n_members):
+            if self.stopped_epoch_[t] is not None:
+                continue
+            if mse[t] < self.best_[t] * (1 - self.threshold):
+                self.best_[t], self.misses_[t] = mse[t], 0
+                for saved, parameter in zip(self.best_weights_, parameters):
+                    saved[t] = parameter.detach()[t]
+            else:
+                self.misses_[t] += 1
+                if self.misses_[t] == self.patience:
+                    self.stopped_epoch_[t] = len(net.history)
+        if all(epoch is not None for epoch in self.stopped_epoch_):
+            raise KeyboardInterrupt  # skorch's way to end training early
+
+    def on_train_end(self, net, **kwargs):
+        with torch.no_grad():
+            for saved, parameter in zip(self.best_weights_, net.module_.network.parameters()):
+                parameter.copy_(saved)
+        # members still improving at max_epochs trained them all
+        self.stopped_epoch_ = [e or len(net.history) for e in self.stopped_epoch_]
+
+
+def _trial_networks(net, n_features: int) -> list[torch.nn.Module]:
+    """Split a trained trial ensemble into one raw-features → raw-prediction module each."""
+    trained = net.module_
+    scale, shift = trained.standardize.scale, trained.standardize.shift
+    modules = []
+    for t, member in enumerate(trained.network.members()):
+        module = trained.with_network(member, outputs=slice(t, t + 1))
+        columns = slice(t * n_features, (t + 1) * n_features)
+        module.standardize = ElementwiseAffine(scale[columns], shift[columns])
+        modules.append(module.eval())
+    return modules
+
+
+def run_function_vectorised(
+    name: str, trials: list[int], settings: dict, threads: int, n_samples=30_000
+) -> list[dict]:
+    """Train the networks of all ``trials`` of ``name`` as one module, then explain each."""
+    from sk_interact._training import fit_network
+
+    torch.set_num_threads(threads)
+    draws = [_draw(name, trial, n_samples) for trial in trials]
+    n_features = draws[0][0].shape[1]
+    stopping = PerTrialEarlyStopping(len(trials), settings["patience"])
+    factory = functools.partial(
+        TrialEnsembleMLP,
+        n_features,
+        settings["hidden_layer_sizes"],
+        settings["activation"],
+        1,
+        len(trials),
+    )
+    start = time.perf_counter()
+    net = fit_network(
+        factory,
+        np.concatenate([draw[0] for draw in draws], axis=1),
+        np.column_stack([draw[1] for draw in draws]),
+        max_epochs=settings["max_epochs"],
+        lr=settings["lr"],
+        batch_size=settings["batch_size"],
+        patience=None,  # per member, by the callback
+        validation_fraction=0.5,
+        random_state=FUNCTIONS.index(name),
+        callbacks=[("per_trial_early_stopping", stopping)],
+    )
+    train_seconds = time.perf_counter() - start
+
+    results = []
+    modules = _trial_networks(net, n_features)
+    for trial, (X_fit, y_fit, X_test, y_test, truth), module, epochs in zip(
+        trials, draws, modules, stopping.stopped_epoch_
+    ):
+        tnid = _detector(trial, settings, net=module)
+        start = time.perf_counter()
+        tnid.fit(X_fit, y_fit)
+        detect_seconds = time.perf_counter() - start
+        results.append(
+            {
+                **_scores(name, trial, tnid, truth, X_test, y_test),
+                "epochs": [epochs],
+                "fit_seconds": train_seconds / len(trials) + detect_seconds,
+                "detect_seconds": detect_seconds,
+                "shared_training_seconds": train_seconds,
+                "shared_training_epochs": len(net.history),
+            }
+        )
+    return results
 
 
 def summarise(results: list[dict], functions: list[str]) -> dict:
@@ -121,9 +298,10 @@ def markdown(summary: dict, functions: list[str], settings: dict, wall: float, a
 
     index = [FUNCTIONS.index(f) for f in functions]
     lines = [
-        f"T-NID on F1–F10: {args.trials} trials per function, {args.jobs} workers × "
-        f"{args.threads} torch thread(s), wall time {wall / 60:.1f} min. Settings: "
-        f"{settings}.",
+        f"T-NID on F1–F10: {args.trials} trials per function"
+        + (", trained as one module per function" if args.vectorise_trials else "")
+        + f", {args.jobs} workers × {args.threads} torch thread(s), wall time "
+        f"{wall / 60:.1f} min. Settings: {settings}.",
         "",
         "| F | pairwise AUC | published T-NID | NID | NID+MLP-M | GLIDER "
         "| 3-way AUC | 4-way AUC | 5-way AUC | R-precision | test R² |",
@@ -182,6 +360,11 @@ def main(argv=None) -> int:
     parser.add_argument("--max-epochs", type=int, default=200)
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--lr-schedule", default="constant", choices=["constant", "plateau"])
+    parser.add_argument(
+        "--vectorise-trials",
+        action="store_true",
+        help="train the trials of each function as one module (one job per function)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -199,11 +382,21 @@ def main(argv=None) -> int:
         "patience": args.patience,
         "lr_schedule": args.lr_schedule,
     }
-    jobs = [(name, trial) for trial in range(args.trials) for name in args.functions]
+    if args.vectorise_trials and (args.n_estimators != 1 or args.lr_schedule != "constant"):
+        parser.error("--vectorise-trials needs --n-estimators 1 and --lr-schedule constant.")
     start = time.perf_counter()
-    results = Parallel(n_jobs=args.jobs, verbose=0)(
-        delayed(run_trial)(name, trial, settings, args.threads) for name, trial in jobs
-    )
+    if args.vectorise_trials:
+        trials = list(range(args.trials))
+        per_function = Parallel(n_jobs=args.jobs, verbose=0)(
+            delayed(run_function_vectorised)(name, trials, settings, args.threads)
+            for name in args.functions
+        )
+        results = [r for function in per_function for r in function]
+    else:
+        jobs = [(name, trial) for trial in range(args.trials) for name in args.functions]
+        results = Parallel(n_jobs=args.jobs, verbose=0)(
+            delayed(run_trial)(name, trial, settings, args.threads) for name, trial in jobs
+        )
     wall = time.perf_counter() - start
 
     summary = summarise(results, args.functions)
@@ -216,6 +409,7 @@ def main(argv=None) -> int:
         "trials": args.trials,
         "jobs": args.jobs,
         "threads_per_job": args.threads,
+        "vectorise_trials": args.vectorise_trials,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "wall_seconds": wall,
         "summary": summary,
