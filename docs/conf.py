@@ -10,6 +10,8 @@ import sys
 
 # Document the checkout next to this folder, not an installed copy.
 sys.path.insert(0, os.path.abspath(".."))
+# Local extensions: benchmark_tables renders benchmarks/results/*.json on the Benchmarks page.
+sys.path.insert(0, os.path.abspath("_ext"))
 
 import sk_interact
 
@@ -30,6 +32,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "benchmark_tables",
 ]
 
 # _templates/autosummary/class.rst replaces autosummary's default class page, which

@@ -1,0 +1,422 @@
+"""Sphinx directive ``.. benchmark-tables:: NAME``: a benchmark's JSON results as tables.
+
+The benchmarks in ``benchmarks/`` write their results to ``benchmarks/results/*.json``;
+this directive reads one of them when the documentation is built and renders its
+tables, so the Benchmarks page always shows the committed numbers and nothing is
+copied by hand. Each renderer returns reStructuredText; a missing results file is a
+build error (``-W``), not an empty section.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from sphinx.errors import ExtensionError
+from sphinx.util.nodes import nested_parse_with_titles
+
+RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+
+
+# ----------------------------------------------------------------------------- helpers
+def pct(value, digits=1):
+    return "—" if value is None or _nan(value) else f"{100 * value:.{digits}f}%"
+
+
+def num(value, fmt=".3f"):
+    return "—" if value is None or _nan(value) else format(value, fmt)
+
+
+def mean_std(entry, fmt=".3f"):
+    if not entry:
+        return "—"
+    return f"{entry['mean']:{fmt}} ± {entry['std']:{fmt}}"
+
+
+def seconds(value):
+    if value is None or _nan(value):
+        return "—"
+    if value < 1e-3:
+        return f"{value * 1e6:.0f} µs"
+    if value < 1:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def ratio(value):
+    return (
+        "—"
+        if value is None or _nan(value)
+        else f"{value:,.0f}×"
+        if value >= 10
+        else (f"{value:.2f}×")
+    )
+
+
+def _nan(value):
+    return isinstance(value, float) and math.isnan(value)
+
+
+def table(header, rows, title=None):
+    """An rst list-table."""
+    lines = [f".. list-table:: {title}" if title else ".. list-table::", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines.extend(f"     - {cell}" for cell in row[1:])
+    return "\n".join(lines) + "\n"
+
+
+def bullets(items):
+    return "\n".join(f"* {item}" for item in items) + "\n"
+
+
+# ----------------------------------------------------------------------------- renderers
+def render_tsang_suite(data):
+    per = data["summary"]["per_function"]
+    published = data["published_pairwise_auc"]
+    header = [
+        "function",
+        "pairwise AUC",
+        "T-NID (paper)",
+        "NID (paper)",
+        "3-way AUC",
+        "4-way AUC",
+        "5-way AUC",
+        "test R²",
+    ]
+    rows = []
+    for i, (name, entry) in enumerate(per.items()):
+        rows.append(
+            [
+                name,
+                mean_std(entry["pairwise_auc"]),
+                num(published["T-NID"][i]),
+                num(published["NID"][i]),
+                mean_std(entry["auc_3way"]),
+                mean_std(entry["auc_4way"]),
+                mean_std(entry["auc_5way"]),
+                num(entry["test_r2"]["mean"], ".4f"),
+            ]
+        )
+    overall = data["summary"]["overall"]
+    rows.append(
+        [
+            "**mean**",
+            f"**{num(overall['pairwise_auc'])}**",
+            num(sum(published["T-NID"]) / 10),
+            num(sum(published["NID"]) / 10),
+            num(overall["auc_3way"]),
+            num(overall["auc_4way"]),
+            num(overall["auc_5way"]),
+            num(overall["test_r2"], ".4f"),
+        ]
+    )
+    trials = len(data["trials_detail"]) // max(len(per), 1)
+    note = (
+        f"{trials} trials per function (mean ± std), {data['jobs']} worker processes × "
+        f"{data['threads_per_job']} torch thread(s); the whole run took "
+        f"{data['wall_seconds'] / 60:.1f} min."
+    )
+    return note + "\n\n" + table(header, rows)
+
+
+def render_peers(data):
+    summary = data["summary"]
+    methods = list(summary["mean_auc"])
+    header = ["function", *methods]
+    rows = [
+        [name, *(mean_std(entry["auc"].get(m)) for m in methods)]
+        for name, entry in summary["per_function"].items()
+    ]
+    rows.append(["**mean AUC**", *(f"**{num(summary['mean_auc'][m])}**" for m in methods)])
+    rows.append(
+        ["explanation time (total)", *(seconds(summary["total_seconds"][m]) for m in methods)]
+    )
+    rows.append(["time / T-NID", *(ratio(summary["time_ratio_to_tnid"][m]) for m in methods)])
+    targets = [
+        f"{name}: {'met' if entry['met'] else 'missed'}"
+        for name, entry in summary["targets"].items()
+    ]
+    versions = ", ".join(f"{k} {v}" for k, v in data["versions"].items())
+    return (
+        f"{versions}; {data['threads']} thread(s); {data['wall_seconds'] / 60:.1f} min.\n\n"
+        + table(header, rows)
+        + "\nTargets:\n\n"
+        + bullets(targets)
+    )
+
+
+def render_speed(data):
+    out = []
+    hessians = [r for r in data["results"] if r["kind"] == "hessian"]
+    if hessians:
+        rows = [
+            [
+                r["d"],
+                r["B"],
+                seconds(r["ours_s"]),
+                seconds(r["naive_s"]),
+                seconds(r["functional_s"]),
+                ratio(r["speedup_vs_naive"]),
+                ratio(r["speedup_vs_functional"]),
+                f"{r['peak_extra_mb']:.0f} MB",
+            ]
+            for r in hessians
+        ]
+        out.append(
+            table(
+                [
+                    "d",
+                    "points",
+                    "sk_interact",
+                    "naive loop",
+                    "autograd.functional",
+                    "× naive",
+                    "× functional",
+                    "peak memory",
+                ],
+                rows,
+                "Full Hessians (part 1)",
+            )
+        )
+    mixed = [r for r in data["results"] if r["kind"] == "mixed_partials"]
+    if mixed:
+        rows = [
+            [
+                r["order"],
+                r["sets"],
+                r["set_kind"],
+                seconds(r["ours_s"]),
+                seconds(r["naive_s"]),
+                seconds(r["per_set_vmap_s"]),
+                ratio(r["speedup_vs_naive"]),
+                ratio(r["speedup_vs_per_set_vmap"]),
+            ]
+            for r in mixed
+        ]
+        out.append(
+            table(
+                [
+                    "order",
+                    "sets",
+                    "sets from",
+                    "sk_interact",
+                    "naive loop",
+                    "vmap per set",
+                    "× naive",
+                    "× vmap per set",
+                ],
+                rows,
+                "Mixed partials at 4 points, d = 100 (part 1)",
+            )
+        )
+    if "scale" in data:
+        out.append(render_scale(data["scale"]))
+    if "throughput" in data:
+        out.append(render_throughput(data["throughput"]))
+    if data.get("targets"):
+        out.append("Targets:\n\n" + bullets(data["targets"]))
+    return "\n".join(out)
+
+
+def render_scale(scale):
+    rows = []
+    for r in scale["results"]:
+        sets = " + ".join(f"{count:,}" for count in r["sets"].values())
+        rows.append(
+            [
+                f"{r['d']:,}",
+                r["order"],
+                sets,
+                r["representatives"],
+                seconds(r["rank_s"]),
+                seconds(r["detect_s"]),
+                f"{r['peak_extra_mb']:,.0f} MB",
+                r["planted_pair_rank"] or "—",
+            ]
+        )
+    text = table(
+        [
+            "d",
+            "order",
+            "sets ranked",
+            "representatives",
+            "Algorithm 1",
+            "whole re-fit",
+            "peak memory",
+            "planted pair's rank",
+        ],
+        rows,
+        f"T-NID detection at scale (part 2, {scale['threads']} thread(s))",
+    )
+    return text + "\nTargets:\n\n" + bullets(scale["targets"])
+
+
+def render_throughput(throughput):
+    r = throughput["results"]
+    rows = []
+    for name, label in (
+        ("ensemble", f"one module, n_estimators={r['members']}"),
+        ("sequential", f"{r['members']} sequential fits"),
+    ):
+        part = r[name]
+        rows.append(
+            [
+                label,
+                seconds(part["fit_s"]),
+                seconds(part["train_s"]),
+                ", ".join(str(e) for e in part["epochs"]),
+            ]
+        )
+    text = table(
+        ["training", "fit", "of which training", "epochs"],
+        rows,
+        f"Training throughput on F1 (part 3, {throughput['threads']} thread(s))",
+    )
+    text += (
+        f"\nOne module is {r['fit_ratio']:.2f}× faster to fit "
+        f"({r['per_member_epoch_ratio']:.2f}× per network-epoch).\n"
+    )
+    return text + "\nTargets:\n\n" + bullets(throughput["targets"])
+
+
+def render_second_glance_uci(data):
+    header = [
+        "data",
+        "M1",
+        "M1 accuracy / recall / F1",
+        "surrogate R²",
+        "paper protocol (proba)",
+        "Taylor (logit)",
+        "Taylor, \\|φ\\|-weighted",
+    ]
+    rows = []
+    for name, entry in data["datasets"].items():
+        for config, c in entry["configs"].items():
+            surrogate = next(m for m in c["methods"] if m["method"] == "surrogate")
+            hidden = "-".join(str(h) for h in c["params"].get("primary_hidden", (64, 64, 64)))
+            rows.append(
+                [
+                    name,
+                    f"{hidden} ({config})",
+                    f"{pct(c['m1_accuracy'])} / {pct(c['m1_recall'])} / {num(c['m1_f1'], '.2f')}",
+                    num(c["surrogate_r2"]),
+                    pct(surrogate["paper_proba"]),
+                    pct(surrogate["taylor_logit"]),
+                    pct(surrogate["taylor_weighted"]),
+                ]
+            )
+    methods = [
+        [m["method"], pct(m["paper_logit"]), pct(m["taylor_logit"]), pct(m["taylor_weighted"])]
+        for m in data["planted"]["methods"]
+    ]
+    return (
+        table(header, rows, "UCI Bank Marketing and Adult")
+        + "\n"
+        + table(
+            ["method", "paper protocol", "Taylor", "Taylor, \\|φ\\|-weighted"],
+            methods,
+            "Planted y = 2·x0·x1 − 2·x2·x3 + x4",
+        )
+        + f"\nWall time {data['wall_seconds'] / 60:.1f} min on "
+        f"{data['machine']['torch_threads']} torch threads.\n"
+    )
+
+
+def render_sort_of_clevr(data):
+    training = data["training"]
+    accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
+    header = [
+        "question",
+        "explained",
+        "Taylor-CAM top-1 (95% CI)",
+        "paper",
+        "Grad-CAM* top-2 (95% CI)",
+        "paper",
+        "GLIDER (paper)",
+        "Eq. 5 global sum",
+        "logit scale",
+        "chance",
+        "top pair on two objects",
+        "top pair touches the queried object",
+    ]
+    rows = []
+    for qtype, r in data["hit_rates"].items():
+        paper = data["paper"][qtype]
+
+        def cell(name, r=r):
+            lo, hi = r[name]["ci95"]
+            return f"{pct(r[name]['rate'])} ({pct(lo, 0)}–{pct(hi, 0)})"
+
+        rows.append(
+            [
+                qtype,
+                r["n"],
+                cell("taylor_cam"),
+                pct(paper["taylor_cam"], 0),
+                cell("grad_cam_star"),
+                pct(paper["grad_cam_star"], 0),
+                pct(paper["glider"], 0),
+                pct(r["taylor_cam_global"]["rate"]),
+                pct(r["taylor_cam_logit"]["rate"]),
+                pct(r["chance"]),
+                pct(r["taylor_cam"].get("on_two_objects"), 0),
+                pct(r["taylor_cam"].get("touches_query"), 0),
+            ]
+        )
+    timing = data["timing"]
+    return (
+        f"Relation network trained for {training['epochs']} epochs in "
+        f"{training['seconds'] / 60:.0f} min ({data['threads']} thread); test accuracy "
+        f"{accuracy}.\n\n"
+        + table(header, rows)
+        + f"\nHessian-CAM takes {seconds(timing['ours_s_per_image'])} per image batched, "
+        f"against {seconds(timing['functional_s_per_image'])} with "
+        "``torch.autograd.functional.hessian`` per image: "
+        f"{ratio(timing['speedup'])} (same saliences to "
+        f"{timing['max_rel_difference']:.0e}).\n\nTargets:\n\n" + bullets(data["targets"])
+    )
+
+
+RENDERERS = {
+    "tsang_suite": render_tsang_suite,
+    "tsang_suite_vectorised": render_tsang_suite,
+    "peers": render_peers,
+    "speed": render_speed,
+    "second_glance_uci": render_second_glance_uci,
+    "second_glance_uci_plateau": render_second_glance_uci,
+    "sort_of_clevr": render_sort_of_clevr,
+}
+
+
+class BenchmarkTables(Directive):
+    """``.. benchmark-tables:: NAME`` renders ``benchmarks/results/NAME.json``."""
+
+    required_arguments = 1
+    option_spec = {"renderer": directives.unchanged}
+
+    def run(self):
+        name = self.arguments[0]
+        path = RESULTS / f"{name}.json"
+        if not path.exists():
+            raise self.error(f"no benchmark results at {path}; run the benchmark first.")
+        renderer = RENDERERS.get(self.options.get("renderer", name))
+        if renderer is None:
+            raise self.error(f"no renderer for {name!r}; known: {sorted(RENDERERS)}.")
+        try:
+            text = renderer(json.loads(path.read_text()))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ExtensionError(f"cannot render {path}: {error!r}") from error
+        container = StringList(text.splitlines(), source=str(path))
+        section = nodes.container()
+        nested_parse_with_titles(self.state, container, section)
+        return section.children
+
+
+def setup(app):
+    app.add_directive("benchmark-tables", BenchmarkTables)
+    return {"version": "1.0", "parallel_read_safe": True}
