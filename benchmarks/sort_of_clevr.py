@@ -545,7 +545,7 @@ def main(argv=None):
         "python": platform.python_version(),
         "machine": platform.machine(),
         "threads": args.threads,
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "settings": {k: v for k, v in vars(args).items() if not isinstance(v, Path)},
         "generate_s": generate_s,
         "training": {"epochs": len(history), "seconds": train_s, "history": history},
         "accuracy": accuracy,
