@@ -190,26 +190,6 @@ def model_key(args) -> str:
 
 
 # ----------------------------------------------------------------------------- scoring
-def object_cells(objects, image: int, image_size: int, grid: int) -> dict[int, set[int]]:
-    """Colour index -> grid cells whose pixel box overlaps the object's drawn box."""
-    cell = image_size / grid
-    cells = {}
-    for row in objects[objects["image"] == image].itertuples():
-        covered = set()
-        for r in range(grid * grid):
-            gy, gx = divmod(r, grid)
-            # cell boxes are [x0, x1) in pixels, object boxes inclusive
-            if (
-                gx * cell <= row.box_x1
-                and row.box_x0 < (gx + 1) * cell
-                and gy * cell <= row.box_y1
-                and row.box_y0 < (gy + 1) * cell
-            ):
-                covered.add(r)
-        cells[row.color_index] = covered
-    return cells
-
-
 def annotated(qtype: str, relevant: tuple[int, ...]) -> tuple[int, set[int]]:
     """The queried object and the other objects that decide the answer."""
     query, others = relevant[0], set(relevant[1:])
@@ -252,7 +232,7 @@ def explain(args, module, data, test_rows, correct):
     from sk_interact import TaylorCAMExplainer
 
     rng = np.random.RandomState(args.seed)
-    image_size, grid = data.images.shape[-1], 5
+    grid = 5  # the relation network's 5×5 region grid
     variants = {
         "taylor_cam": {"order": 2},
         "taylor_cam_global": {"order": 2, "local_gradients": False},
@@ -273,7 +253,7 @@ def explain(args, module, data, test_rows, correct):
         target = data.answers[rows]
         truth, scenes = [], []
         for q in rows:
-            cells = object_cells(data.objects, int(data.question_image[q]), image_size, grid)
+            cells = data.object_regions(int(data.question_image[q]), grid)
             query, others = annotated(qtype, data.relevant[q])
             truth.append((cells[query], [cells[o] for o in others]))
             scenes.append(cells)

@@ -109,30 +109,14 @@ for ax, question_type in zip(axes, ("closest", "furthest", "count")):
 # Taylor-CAM's top pair of grid cells covers the queried object and an object that
 # decides the answer (one cell on each). Grad-CAM* takes Grad-CAM's two most
 # important cells as its pair. :meth:`~sk_interact.TaylorCAMExplainer.score` takes,
-# per image, the grid cells of each annotated object.
-grid, cell = 5, 75 / 5
-
-
-def cells_of(q, color_index):
-    """Grid cells whose pixel box overlaps an object's box."""
-    box = data.objects.query(
-        f"image == {data.question_image[q]} and color_index == {color_index}"
-    ).iloc[0]
-    return {
-        r
-        for r in range(grid * grid)
-        if (r % grid) * cell <= box.box_x1
-        and box.box_x0 < (r % grid + 1) * cell
-        and (r // grid) * cell <= box.box_y1
-        and box.box_y0 < (r // grid + 1) * cell
-    }
-
-
+# per image, the grid cells of each annotated object, which
+# :meth:`~sk_interact.datasets.SortOfClevr.object_regions` finds from the object boxes.
 grad_cam_star = TaylorCAMExplainer(model=net, target_layer="cnn", order=1, top_k=2).fit()
 for question_type in ("closest", "furthest"):
     rows = np.flatnonzero(correct & (data.question_type == question_type))[:30]
     batch = {key: value[rows] for key, value in inputs.items()}
-    annotations = [[cells_of(q, c) for c in data.relevant[q]] for q in rows]
+    scenes = [data.object_regions(data.question_image[q]) for q in rows]
+    annotations = [[cells[c] for c in data.relevant[q]] for q, cells in zip(rows, scenes)]
     print(
         f"{question_type:9s} ({len(rows)} questions): Taylor-CAM top-1 "
         f"{cam.score(batch, annotations):.0%}, Grad-CAM* top-2 "

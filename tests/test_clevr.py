@@ -474,3 +474,19 @@ def test_render_scene_refuses_invalid_input(scene, kwargs, match):
     # render_scene checks the scene and the sizes.
     with pytest.raises(ValueError, match=match):
         render_scene(scene, **kwargs)
+
+
+# Region annotations for Taylor-CAM: an object's grid cells are those its drawn box
+# overlaps; a square fills its box, so they are the cells holding any of its pixels.
+@pytest.mark.parametrize("grid", [1, 3, 5])
+def test_object_regions_are_the_cells_a_square_is_drawn_in(grid):
+    data = make_sort_of_clevr(200, questions_per_image=1, random_state=4)
+    squares = data.objects[data.objects["shape"] == "square"]
+    side = 75 // grid
+    for obj in squares.head(60).itertuples():
+        drawn = np.zeros((75, 75), dtype=bool)
+        drawn[obj.box_y0 : obj.box_y1 + 1, obj.box_x0 : obj.box_x1 + 1] = True
+        cells = drawn.reshape(grid, side, grid, side).any(axis=(1, 3))  # (row, col)
+        expected = {int(r) for r in np.flatnonzero(cells)}
+        assert data.object_regions(obj.image, grid=grid)[obj.color_index] == expected
+    assert data.object_regions(0, grid=1) == {c: {0} for c in range(6)}

@@ -145,6 +145,49 @@ class SortOfClevr:
         """Number of questions, over all images."""
         return self.questions.shape[0]
 
+    def object_regions(self, image: int, grid: int = 5) -> dict[int, set[int]]:
+        """The cells of a ``grid × grid`` region grid that each object of an image overlaps.
+
+        The regions of a CNN feature map of ``grid × grid`` cells (a relation network's
+        5×5 grid, the regions :class:`~sk_interact.TaylorCAMExplainer` ranks), numbered
+        row-major, each covering ``image_size / grid`` pixels a side; an object overlaps
+        a cell when its drawn box and the cell's pixel box intersect. These are the
+        annotations ``TaylorCAMExplainer.score`` takes, one set per object.
+
+        Parameters
+        ----------
+        image : int
+            Index of the image.
+        grid : int, default=5
+            Cells per side of the region grid.
+
+        Returns
+        -------
+        dict
+            Colour index -> set of region indices, for the image's six objects.
+
+        Examples
+        --------
+        >>> from sk_interact.datasets import make_sort_of_clevr
+        >>> data = make_sort_of_clevr(1, questions_per_image=1, random_state=0)
+        >>> regions = data.object_regions(0)
+        >>> sorted(regions) == list(range(6)) and all(regions.values())
+        True
+        """
+        cell = self.images.shape[-1] / grid
+        rows = self.objects[self.objects["image"] == image]
+        regions = {}
+        for obj in rows.itertuples():
+            # cell boxes are [x0, x1) in pixels, object boxes inclusive
+            cols = [
+                c for c in range(grid) if c * cell <= obj.box_x1 and obj.box_x0 < (c + 1) * cell
+            ]
+            lines = [
+                r for r in range(grid) if r * cell <= obj.box_y1 and obj.box_y0 < (r + 1) * cell
+            ]
+            regions[int(obj.color_index)] = {r * grid + c for r in lines for c in cols}
+        return regions
+
     def __repr__(self):
         present = set(self.question_type.tolist())
         types = tuple(name for name in _QUESTION_TYPES if name in present)
