@@ -343,6 +343,7 @@ def render_sort_of_clevr(data):
         "chance",
         "top pair on two objects",
         "top pair touches the queried object",
+        "looser reading: Taylor-CAM / Grad-CAM*",
     ]
     rows = []
     for qtype, r in data["hit_rates"].items():
@@ -366,6 +367,8 @@ def render_sort_of_clevr(data):
                 pct(r["chance"]),
                 pct(r["taylor_cam"].get("on_two_objects"), 0),
                 pct(r["taylor_cam"].get("touches_query"), 0),
+                f"{pct(r['taylor_cam'].get('rate_covers'), 0)} / "
+                f"{pct(r['grad_cam_star'].get('rate_covers'), 0)}",
             ]
         )
     timing = data["timing"]
