@@ -270,9 +270,75 @@ def where_pairs_fall(tops, truth, scenes) -> dict:
     return {"on_two_objects": two / n, "on_one_object": one / n, "touches_query": query / n}
 
 
-def explain(args, module, data, test_rows, correct):
+def explained_rows(data, test_rows, correct, qtype, n, rng) -> np.ndarray:
+    """Up to ``n`` correctly answered test questions of ``qtype``, one per image, at random."""
+    rows = test_rows[(data.question_type[test_rows] == qtype) & correct]
+    rows = rows[rng.permutation(len(rows))]
+    _, first = np.unique(data.question_image[rows], return_index=True)  # first drawn
+    return rows[np.sort(first)][:n]
+
+
+def rank_and_score(module, target_layer, inputs, target, truth, params, batch_size=32):
+    """Explain ``inputs`` with one Taylor-CAM variant; its hit rates and top pairs.
+
+    ``params`` are the explainer's (``order=1`` is Grad-CAM*: the two most salient
+    regions form the pair); ``truth`` holds ``(query_regions, [other_regions, ...])``
+    per input. Returns the scores and each input's top pair.
+    """
     from sk_interact import TaylorCAMExplainer
 
+    cam = TaylorCAMExplainer(
+        model=module, target_layer=target_layer, top_k=2, batch_size=batch_size, **params
+    )
+    start = time.perf_counter()
+    ranking = cam.fit().explain(inputs, target=target)
+    seconds = time.perf_counter() - start
+    if params["order"] == 1:
+        tops = [tuple(g["regions"].map(lambda r: r[0])) for _, g in ranking.groupby("image")]
+    else:
+        tops = list(ranking[ranking["rank"] == 1].sort_values("image")["regions"])
+    n = len(tops)
+    hits = int(sum(is_hit(p, qc, oc) for p, (qc, oc) in zip(tops, truth)))
+    covered = int(sum(covers(p, qc, oc) for p, (qc, oc) in zip(tops, truth)))
+    touches = sum(bool(set(p) & qc) for p, (qc, _) in zip(tops, truth))
+    scores = {
+        "hits": hits,
+        "rate": hits / n,
+        "ci95": wilson(hits, n),
+        "rate_covers": covered / n,
+        "touches_query": touches / n,
+        "seconds": seconds,
+    }
+    return scores, tops
+
+
+def rate_cell(scores) -> str:
+    """``"6.0% (3%–11%)"``: a hit rate and its 95% interval."""
+    lo, hi = scores["ci95"]
+    return f"{scores['rate']:.1%} ({lo:.0%}–{hi:.0%})"
+
+
+TABLE3_HEADER = (
+    "| question | n | Taylor-CAM top-1 (95% CI) | paper | Grad-CAM* top-2 (95% CI) | paper |"
+)
+
+
+def table3_row(qtype: str, entry: dict, extra: list[str]) -> str:
+    """A Markdown row: the Table 3 columns of ``TABLE3_HEADER``, then ``extra`` cells."""
+    paper = PAPER[qtype]
+    cells = [
+        qtype,
+        str(entry["n"]),
+        rate_cell(entry["taylor_cam"]),
+        f"{paper['taylor_cam']:.0%}",
+        rate_cell(entry["grad_cam_star"]),
+        f"{paper['grad_cam_star']:.0%}",
+        *extra,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def explain(args, module, data, test_rows, correct):
     rng = np.random.RandomState(args.seed)
     grid = 5  # the relation network's 5×5 region grid
     variants = {
@@ -283,16 +349,11 @@ def explain(args, module, data, test_rows, correct):
     }
     results = {}
     for qtype in TYPES:
-        rows = test_rows[(data.question_type[test_rows] == qtype) & correct]
-        rows = rows[rng.permutation(len(rows))]
-        # one question per image, the first drawn for it
-        _, first = np.unique(data.question_image[rows], return_index=True)
-        rows = rows[np.sort(first)][: args.explain_per_type]
+        rows = explained_rows(data, test_rows, correct, qtype, args.explain_per_type, rng)
         images = {
             "image": torch.from_numpy(data.images[data.question_image[rows]]),
             "question": torch.from_numpy(data.questions[rows]),
         }
-        target = data.answers[rows]
         truth, scenes = [], []
         for q in rows:
             cells = data.object_regions(int(data.question_image[q]), grid)
@@ -301,29 +362,10 @@ def explain(args, module, data, test_rows, correct):
             scenes.append(cells)
         entry = {"n": len(rows)}
         for name, params in variants.items():
-            cam = TaylorCAMExplainer(
-                model=module, target_layer="cnn", top_k=2, batch_size=args.explain_batch, **params
+            scores, tops = rank_and_score(
+                module, "cnn", images, data.answers[rows], truth, params, args.explain_batch
             )
-            start = time.perf_counter()
-            ranking = cam.fit().explain(images, target=target)
-            seconds = time.perf_counter() - start
-            if params["order"] == 1:
-                tops = [
-                    tuple(g["regions"].map(lambda r: r[0]))
-                    for _, g in ranking.groupby("image", sort=True)
-                ]
-            else:
-                tops = list(ranking[ranking["rank"] == 1].sort_values("image")["regions"])
-            hits = int(sum(is_hit(p, qc, oc) for p, (qc, oc) in zip(tops, truth)))
-            covered = int(sum(covers(p, qc, oc) for p, (qc, oc) in zip(tops, truth)))
-            entry[name] = {
-                "hits": hits,
-                "rate": hits / len(rows),
-                "ci95": wilson(hits, len(rows)),
-                "rate_covers": covered / len(rows),
-                "seconds": seconds,
-                **where_pairs_fall(tops, truth, scenes),
-            }
+            entry[name] = {**scores, **where_pairs_fall(tops, truth, scenes)}
         entry["chance"] = float(np.mean([chance(qc, oc, grid * grid) for qc, oc in truth]))
         results[qtype] = entry
     return results
@@ -537,24 +579,13 @@ def main(argv=None):
         f"\nRelation network: {len(history)} epochs, {train_s / 60:.1f} min training; "
         "test accuracy " + ", ".join(f"{t} {accuracy[t]:.1%}" for t in (*TYPES, "all"))
     )
-    print(
-        "\n| question | n | Taylor-CAM top-1 (95% CI) | paper | Grad-CAM* top-2 (95% CI) "
-        "| paper | GLIDER (paper) | Eq. 5 global sum | logit scale | chance |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n" + TABLE3_HEADER + " GLIDER (paper) | Eq. 5 global sum | logit scale | chance |")
+    print("|---" * 10 + "|")
     for qtype in TYPES:
-        r, p = hit_rates[qtype], PAPER[qtype]
-
-        def cell(name, r=r):
-            lo, hi = r[name]["ci95"]
-            return f"{r[name]['rate']:.1%} ({lo:.0%}–{hi:.0%})"
-
-        print(
-            f"| {qtype} | {r['n']} | {cell('taylor_cam')} | {p['taylor_cam']:.0%} | "
-            f"{cell('grad_cam_star')} | {p['grad_cam_star']:.0%} | {p['glider']:.0%} | "
-            f"{r['taylor_cam_global']['rate']:.1%} | {r['taylor_cam_logit']['rate']:.1%} "
-            f"| {r['chance']:.1%} |"
-        )
+        r = hit_rates[qtype]
+        extra = [f"{PAPER[qtype]['glider']:.0%}"]
+        extra += [f"{r[k]['rate']:.1%}" for k in ("taylor_cam_global", "taylor_cam_logit")]
+        print(table3_row(qtype, r, [*extra, f"{r['chance']:.1%}"]))
     for qtype in TYPES:
         r = hit_rates[qtype]["taylor_cam"]
         print(

@@ -327,16 +327,39 @@ def render_second_glance_uci(data):
     )
 
 
+def hit_rate(scores):
+    """A Table 3 hit rate with its 95% interval."""
+    lo, hi = scores["ci95"]
+    return f"{pct(scores['rate'])} ({pct(lo, 0)}–{pct(hi, 0)})"
+
+
+def table3_cells(qtype, r, paper):
+    """The columns both Sort-of-CLEVR tables open with (see ``TABLE3_HEADER``)."""
+    return [
+        qtype,
+        r["n"],
+        hit_rate(r["taylor_cam"]),
+        pct(paper["taylor_cam"], 0),
+        hit_rate(r["grad_cam_star"]),
+        pct(paper["grad_cam_star"], 0),
+    ]
+
+
+TABLE3_HEADER = [
+    "question",
+    "explained",
+    "Taylor-CAM top-1 (95% CI)",
+    "paper",
+    "Grad-CAM* top-2 (95% CI)",
+    "paper",
+]
+
+
 def render_sort_of_clevr(data):
     training = data["training"]
     accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
     header = [
-        "question",
-        "explained",
-        "Taylor-CAM top-1 (95% CI)",
-        "paper",
-        "Grad-CAM* top-2 (95% CI)",
-        "paper",
+        *TABLE3_HEADER,
         "GLIDER (paper)",
         "Eq. 5 global sum",
         "logit scale",
@@ -348,19 +371,9 @@ def render_sort_of_clevr(data):
     rows = []
     for qtype, r in data["hit_rates"].items():
         paper = data["paper"][qtype]
-
-        def cell(name, r=r):
-            lo, hi = r[name]["ci95"]
-            return f"{pct(r[name]['rate'])} ({pct(lo, 0)}–{pct(hi, 0)})"
-
         rows.append(
             [
-                qtype,
-                r["n"],
-                cell("taylor_cam"),
-                pct(paper["taylor_cam"], 0),
-                cell("grad_cam_star"),
-                pct(paper["grad_cam_star"], 0),
+                *table3_cells(qtype, r, paper),
                 pct(paper["glider"], 0),
                 pct(r["taylor_cam_global"]["rate"]),
                 pct(r["taylor_cam_logit"]["rate"]),
@@ -385,6 +398,28 @@ def render_sort_of_clevr(data):
     )
 
 
+def render_sort_of_clevr_objects(data):
+    accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
+    header = [*TABLE3_HEADER, "logit scale", "chance", "top pair touches the queried object"]
+    rows = []
+    for qtype, r in data["hit_rates"].items():
+        paper = data["paper"][qtype]
+        rows.append(
+            [
+                *table3_cells(qtype, r, paper),
+                pct(r["taylor_cam_logit"]["rate"]),
+                pct(r["chance"]),
+                pct(r["taylor_cam"]["touches_query"], 0),
+            ]
+        )
+    training = data["training"]
+    return (
+        f"Relation network on state descriptions, {training['epochs']} epochs in "
+        f"{training['seconds'] / 60:.0f} min ({data['threads']} thread); test accuracy "
+        f"{accuracy}.\n\n" + table(header, rows)
+    )
+
+
 RENDERERS = {
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
@@ -393,6 +428,7 @@ RENDERERS = {
     "second_glance_uci": render_second_glance_uci,
     "second_glance_uci_plateau": render_second_glance_uci,
     "sort_of_clevr": render_sort_of_clevr,
+    "sort_of_clevr_objects": render_sort_of_clevr_objects,
 }
 
 

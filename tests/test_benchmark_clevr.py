@@ -1,0 +1,79 @@
+"""Tests for the Sort-of-CLEVR benchmarks' scoring and state descriptions.
+
+``benchmarks/sort_of_clevr.py`` holds the Table 3 protocol (which objects a question is
+about, when a region pair is a hit) and ``benchmarks/sort_of_clevr_objects.py`` the
+state-description relation network; both live outside the package and are imported
+from their files. Known answers are worked out by hand on small scenes.
+"""
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from sk_interact import TaylorCAMExplainer
+from sk_interact.datasets import make_sort_of_clevr
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def modules():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCHMARKS))
+        protocol = importlib.import_module("sort_of_clevr")
+        objects = importlib.import_module("sort_of_clevr_objects")
+    return protocol, objects
+
+
+def test_annotated_objects(modules):
+    protocol, _ = modules
+    assert protocol.annotated("closest", (2, 5)) == (2, {5})
+    assert protocol.annotated("count", (1, 3, 4)) == (1, {3, 4})
+    # a count of 1: every other object decides it by having the other shape
+    assert protocol.annotated("count", (4,)) == (4, {0, 1, 2, 3, 5})
+
+
+def test_hit_needs_one_cell_on_each_object_and_covers_allows_one_for_both(modules):
+    protocol, _ = modules
+    query, others = {3, 4}, [{9}, {12}]
+    assert protocol.is_hit((4, 12), query, others)
+    assert protocol.is_hit((9, 3), query, others)
+    assert not protocol.is_hit((3, 4), query, others)  # both cells on the queried object
+    assert not protocol.is_hit((4, 7), query, others)
+    # two objects inside one cell: a miss for is_hit, a hit for the looser reading
+    assert not protocol.is_hit((5, 6), {5}, [{5}])
+    assert protocol.covers((5, 6), {5}, [{5}])
+    assert not protocol.covers((6, 7), {5}, [{5}])
+    # chance: of the 6 pairs of 4 regions, (0, 1) and (0, 2) are hits
+    assert protocol.chance({0}, [{1}, {2}], 4) == pytest.approx(2 / 6)
+
+
+def test_state_descriptions_follow_the_object_table(modules):
+    _, objects = modules
+    data = make_sort_of_clevr(3, questions_per_image=1, random_state=0)
+    states = objects.state_descriptions(data)
+    assert states.shape == (3, 6, objects.STATE_DIM) and states.dtype == np.float32
+    for row in data.objects.itertuples():
+        state = states[row.image, row.color_index]
+        assert np.argmax(state[:6]) == row.color_index and state[:6].sum() == 1
+        assert state[6] == (row.shape == "square")
+        # centre column / row 0 -> -1 and 74 -> 1 on a 75-pixel image
+        np.testing.assert_allclose(state[7:], [(row.x - 37) / 37, (row.y - 37) / 37])
+
+
+def test_state_relation_network_is_explained_over_objects(modules):
+    _, objects = modules
+    torch.manual_seed(0)
+    net = objects.StateRelationNetwork(g_width=8, g_layers=2).eval()
+    state, question = torch.rand(3, 6, objects.STATE_DIM), torch.zeros(3, 18)
+    assert net(state, question).shape == (3, 10)
+    saliences = TaylorCAMExplainer(model=net, target_layer="objects").fit().saliences(
+        {"state": state, "question": question}
+    )
+    assert saliences.shape == (3, 6, 6)
+    np.testing.assert_allclose(saliences, saliences.transpose(0, 2, 1))
+    assert np.all(np.diagonal(saliences, axis1=1, axis2=2) == 0)
+    assert np.all(saliences[:, ~np.eye(6, dtype=bool)] > 0)
