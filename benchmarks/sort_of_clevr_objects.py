@@ -79,6 +79,21 @@ def state_descriptions(data) -> np.ndarray:
     return np.concatenate([colours, square, xy], axis=1).reshape(n, 6, STATE_DIM)
 
 
+def partner_rank(qtype: str, state: np.ndarray, query: int, pair) -> int:
+    """Where the top pair's other object stands among the queried one's candidates.
+
+    1 is the answer object (the closest, or the furthest), 2 the runner-up, and so on,
+    by distance from the queried object; 0 when the pair does not hold the queried one.
+    """
+    if query not in pair:
+        return 0
+    partner = pair[1] if pair[0] == query else pair[0]
+    distance = ((state[:, 7:] - state[query, 7:]) ** 2).sum(axis=1)
+    distance[query] = np.inf if qtype == "closest" else -np.inf
+    order = np.argsort(distance if qtype == "closest" else -distance, kind="stable")
+    return int(np.flatnonzero(order == partner)[0]) + 1
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train-images", type=int, default=10_000)
@@ -156,9 +171,17 @@ def main(argv=None):
         truth = [({query}, [{o} for o in others]) for query, others in truth]
         entry = {"n": len(rows)}
         for name, params in variants.items():
-            entry[name], _ = rank_and_score(
+            entry[name], tops = rank_and_score(
                 module, "objects", inputs, data.answers[rows], truth, params
             )
+            if qtype in ("closest", "furthest") and params["order"] == 2:
+                ranks = [
+                    partner_rank(qtype, states[data.question_image[q]], data.relevant[q][0], p)
+                    for q, p in zip(rows, tops)
+                ]
+                entry[name]["partner_ranks"] = {
+                    str(k): int(c) for k, c in zip(*np.unique(ranks, return_counts=True))
+                }
         pairs = [(a, b) for a in range(6) for b in range(a + 1, 6)]
         entry["chance"] = float(
             np.mean([np.mean([is_hit(pair, qc, oc) for pair in pairs]) for qc, oc in truth])

@@ -77,3 +77,16 @@ def test_state_relation_network_is_explained_over_objects(modules):
     np.testing.assert_allclose(saliences, saliences.transpose(0, 2, 1))
     assert np.all(np.diagonal(saliences, axis1=1, axis2=2) == 0)
     assert np.all(saliences[:, ~np.eye(6, dtype=bool)] > 0)
+
+
+def test_partner_rank_orders_candidates_by_distance(modules):
+    _, objects = modules
+    state = np.zeros((6, objects.STATE_DIM), dtype=np.float32)
+    # object 0 queried at the origin; the others at x = 0.1, 0.5, 0.2, 0.9, 0.3
+    state[:, 7] = [0.0, 0.1, 0.5, 0.2, 0.9, 0.3]
+    assert objects.partner_rank("closest", state, 0, (0, 1)) == 1
+    assert objects.partner_rank("closest", state, 0, (3, 0)) == 2
+    assert objects.partner_rank("closest", state, 0, (0, 4)) == 5
+    assert objects.partner_rank("furthest", state, 0, (4, 0)) == 1
+    assert objects.partner_rank("furthest", state, 0, (0, 2)) == 2
+    assert objects.partner_rank("closest", state, 0, (2, 3)) == 0  # no queried object
