@@ -398,9 +398,23 @@ def render_sort_of_clevr(data):
     )
 
 
+def partners(scores):
+    """How often the top pair's partner is the answer object, and the runner-up."""
+    ranks = scores.get("partner_ranks")
+    if ranks is None:
+        return "—"
+    return f"{ranks.get('1', 0)} / {ranks.get('2', 0)}"
+
+
 def render_sort_of_clevr_objects(data):
     accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
-    header = [*TABLE3_HEADER, "logit scale", "chance", "top pair touches the queried object"]
+    header = [
+        *TABLE3_HEADER,
+        "logit scale",
+        "chance",
+        "top pair touches the queried object",
+        "its partner: the answer object / the runner-up",
+    ]
     rows = []
     for qtype, r in data["hit_rates"].items():
         paper = data["paper"][qtype]
@@ -410,6 +424,7 @@ def render_sort_of_clevr_objects(data):
                 pct(r["taylor_cam_logit"]["rate"]),
                 pct(r["chance"]),
                 pct(r["taylor_cam"]["touches_query"], 0),
+                partners(r["taylor_cam"]),
             ]
         )
     training = data["training"]
