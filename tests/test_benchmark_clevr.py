@@ -70,8 +70,10 @@ def test_state_relation_network_is_explained_over_objects(modules):
     net = objects.StateRelationNetwork(g_width=8, g_layers=2).eval()
     state, question = torch.rand(3, 6, objects.STATE_DIM), torch.zeros(3, 18)
     assert net(state, question).shape == (3, 10)
-    saliences = TaylorCAMExplainer(model=net, target_layer="objects").fit().saliences(
-        {"state": state, "question": question}
+    saliences = (
+        TaylorCAMExplainer(model=net, target_layer="objects")
+        .fit()
+        .saliences({"state": state, "question": question})
     )
     assert saliences.shape == (3, 6, 6)
     np.testing.assert_allclose(saliences, saliences.transpose(0, 2, 1))
