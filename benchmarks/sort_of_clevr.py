@@ -640,7 +640,6 @@ def main(argv=None):
         "device": torch.cuda.get_device_name(args.device)
         if args.device.startswith("cuda")
         else platform.processor() or "cpu",
-        "settings": {k: v for k, v in vars(args).items() if not isinstance(v, Path)},
         "generate_s": generate_s,
         "training": {"epochs": len(history), "seconds": train_s, "history": history},
         "accuracy": accuracy,
@@ -649,6 +648,12 @@ def main(argv=None):
         "timing": timing,
         "targets": targets,
     }
+    write_result(args, result)
+
+
+def write_result(args, result: dict) -> None:
+    """Write ``result`` with the run's settings (no machine paths) to ``args.output``."""
+    result["settings"] = {k: v for k, v in vars(args).items() if not isinstance(v, Path)}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.output}")

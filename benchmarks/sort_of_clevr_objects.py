@@ -21,7 +21,6 @@ Prints a Markdown table and writes ``benchmarks/results/sort_of_clevr_objects.js
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 from pathlib import Path
@@ -39,6 +38,7 @@ from sort_of_clevr import (
     is_hit,
     rank_and_score,
     table3_row,
+    write_result,
 )
 from torch import nn
 
@@ -201,15 +201,12 @@ def main(argv=None):
         "torch": torch.__version__,
         "python": platform.python_version(),
         "threads": args.threads,
-        "settings": {k: v for k, v in vars(args).items() if not isinstance(v, Path)},
         "training": {"epochs": args.epochs, "seconds": train_s},
         "accuracy": accuracy,
         "hit_rates": hit_rates,
         "paper": PAPER,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.output}")
+    write_result(args, result)
 
 
 if __name__ == "__main__":
