@@ -34,8 +34,9 @@ from sort_of_clevr import (
     TABLE3_HEADER,
     TYPES,
     annotated,
+    chance,
+    common_arguments,
     explained_rows,
-    is_hit,
     rank_and_score,
     table3_row,
     write_result,
@@ -44,6 +45,7 @@ from torch import nn
 
 RESULTS = Path(__file__).parent / "results" / "sort_of_clevr_objects.json"
 STATE_DIM = 9  # colour one-hot (6), is-square, x, y
+CENTRE = slice(7, 9)  # the x, y columns of an object vector
 
 
 class StateRelationNetwork(nn.Module):
@@ -88,7 +90,7 @@ def partner_rank(qtype: str, state: np.ndarray, query: int, pair) -> int:
     if query not in pair:
         return 0
     partner = pair[1] if pair[0] == query else pair[0]
-    distance = ((state[:, 7:] - state[query, 7:]) ** 2).sum(axis=1)
+    distance = ((state[:, CENTRE] - state[query, CENTRE]) ** 2).sum(axis=1)
     distance[query] = np.inf if qtype == "closest" else -np.inf
     order = np.argsort(distance if qtype == "closest" else -distance, kind="stable")
     return int(np.flatnonzero(order == partner)[0]) + 1
@@ -96,18 +98,10 @@ def partner_rank(qtype: str, state: np.ndarray, query: int, pair) -> int:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--train-images", type=int, default=10_000)
-    parser.add_argument("--test-images", type=int, default=2_000)
-    parser.add_argument("--questions-per-image", type=int, default=10)
-    parser.add_argument("--g-width", type=int, default=64)
+    common_arguments(parser)
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--explain-per-type", type=int, default=150)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     args = parser.parse_args(argv)
     if args.quick:
         args.train_images, args.test_images, args.epochs, args.explain_per_type = 300, 200, 2, 10
@@ -182,10 +176,7 @@ def main(argv=None):
                 entry[name]["partner_ranks"] = {
                     str(k): int(c) for k, c in zip(*np.unique(ranks, return_counts=True))
                 }
-        pairs = [(a, b) for a in range(6) for b in range(a + 1, 6)]
-        entry["chance"] = float(
-            np.mean([np.mean([is_hit(pair, qc, oc) for pair in pairs]) for qc, oc in truth])
-        )
+        entry["chance"] = float(np.mean([chance(qc, oc, 6) for qc, oc in truth]))
         hit_rates[qtype] = entry
 
     print("\n" + TABLE3_HEADER + " logit scale | chance |")
