@@ -64,22 +64,36 @@ PAPER = {
 
 # ----------------------------------------------------------------------------- data
 class Questions(Dataset):
-    """A torch Dataset of (``{"image", "question"}``, answer) rows over shared images."""
+    """A torch Dataset of (``{"image", "question"}``, answer) rows over shared images.
 
-    def __init__(self, data, rows):
-        self.images = torch.from_numpy(data.images)
-        self.questions = torch.from_numpy(data.questions)
-        self.question_image = torch.from_numpy(data.question_image)
-        self.answers = torch.from_numpy(data.answers)
-        self.rows = np.asarray(rows)
+    The arrays are held as tensors on ``device``; ``__getitems__`` gathers a whole batch
+    with one indexing operation per array (the DataLoader then passes it through
+    :func:`as_batch`), so training on a GPU does not copy and collate row by row.
+    """
+
+    def __init__(self, data, rows, device="cpu"):
+        self.images = torch.from_numpy(data.images).to(device)
+        self.questions = torch.from_numpy(data.questions).to(device)
+        self.question_image = torch.from_numpy(data.question_image).to(device)
+        self.answers = torch.from_numpy(data.answers).to(device)
+        self.rows = torch.as_tensor(np.asarray(rows), device=device)
 
     def __len__(self):
         return len(self.rows)
 
     def __getitem__(self, i):
-        q = int(self.rows[i])
-        image = self.images[self.question_image[q]]
-        return {"image": image, "question": self.questions[q]}, self.answers[q]
+        X, y = self.__getitems__([i])
+        return {key: value[0] for key, value in X.items()}, y[0]
+
+    def __getitems__(self, indices):
+        q = self.rows[torch.as_tensor(indices, device=self.rows.device)]
+        images = self.images[self.question_image[q]]
+        return {"image": images, "question": self.questions[q]}, self.answers[q]
+
+
+def as_batch(batch):
+    """The DataLoader's ``collate_fn`` for :class:`Questions`: its batches come whole."""
+    return batch
 
 
 def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -111,7 +125,7 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
         RelationNetwork,
         module__g_width=args.g_width,
         module__g_layers=args.g_layers,
-        module__activation="gelu",
+        module__activation=args.activation,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=args.lr,
@@ -119,11 +133,15 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
         max_epochs=1,
         train_split=None,
         iterator_train__shuffle=True,
+        iterator_train__collate_fn=as_batch,
+        iterator_valid__collate_fn=as_batch,
         classes=list(range(10)),
         device=args.device,
         verbose=0,
     ).initialize()
     history, train_s, phase_start_s = [], 0.0, 0.0
+    here = device_name(args.device)
+    trained_on = here
     source = checkpoint if checkpoint is not None and checkpoint.exists() else args.init_from
     if source is not None:
         saved = torch.load(source, map_location="cpu", weights_only=False)
@@ -131,10 +149,12 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
         if saved.get("optimizer") is not None:
             net.optimizer_.load_state_dict(saved["optimizer"])
         history, train_s = saved["history"], saved["train_s"]
+        trained_on = saved.get("trained_on", "cpu")
         # a run started from another run's weights schedules its rate from that point
         phase_start_s = saved.get("phase_start_s", 0.0) if source == checkpoint else train_s
         print(f"resuming after epoch {len(history)} ({train_s / 60:.1f} min) from {source}")
-    train_set, val_set = Questions(data, train_rows), Questions(data, val_rows)
+    train_set = Questions(data, train_rows, args.device)
+    val_set = Questions(data, val_rows, args.device)
     val_types = data.question_type[val_rows]
     budget = args.train_minutes * 60
     last_epoch_s = history[-1]["epoch_s"] if history else 0.0
@@ -149,6 +169,8 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
             group["lr"] = lr
         epoch_start = time.perf_counter()
         net.partial_fit(train_set, y=None)
+        if here not in trained_on.split(" + "):
+            trained_on = f"{trained_on} + {here}"
         last_epoch_s = time.perf_counter() - epoch_start
         train_s += last_epoch_s
         val_pred = net.predict(val_set)
@@ -182,10 +204,18 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
                     "history": history,
                     "train_s": train_s,
                     "phase_start_s": phase_start_s,
+                    "trained_on": trained_on,
                 },
                 checkpoint,
             )
-    return net.module_.eval(), history, train_s
+    return net.module_.eval(), history, train_s, trained_on
+
+
+def device_name(device: str) -> str:
+    """The GPU's name for a CUDA device, else the processor (``"cpu"`` if unknown)."""
+    if str(device).startswith("cuda"):
+        return torch.cuda.get_device_name(device)
+    return platform.processor() or "cpu"
 
 
 def learning_rate(args, epoch: int, spent: float) -> float:
@@ -193,8 +223,12 @@ def learning_rate(args, epoch: int, spent: float) -> float:
 
     ``step``: ``--lr``, divided by 10 from ``--lr-drop-epoch``; ``cosine``: from
     ``--lr`` down to ``--lr / 100`` along a half cosine over the training time of this
-    run (from ``--init-from``'s end when given), so the last epochs anneal.
+    run (from ``--init-from``'s end when given), so the last epochs anneal. With
+    ``--warmup-epochs W`` the first W epochs rise linearly to the rate, epoch e at
+    e / (W + 1) of it.
     """
+    if epoch <= args.warmup_epochs:
+        return args.lr * epoch / (args.warmup_epochs + 1)
     if args.schedule == "cosine":
         floor = args.lr / 100
         return floor + 0.5 * (args.lr - floor) * (1 + math.cos(math.pi * min(spent, 1.0)))
@@ -219,6 +253,10 @@ def model_key(args) -> str:
         settings.append(args.schedule)
     if args.init_from is not None:
         settings.append(args.init_from.name)
+    if args.activation != "gelu":
+        settings.append(args.activation)
+    if args.warmup_epochs:
+        settings.append(("warmup", args.warmup_epochs))
     return hashlib.sha1(repr(settings).encode()).hexdigest()[:12]
 
 
@@ -267,6 +305,34 @@ def where_pairs_fall(tops, scenes) -> dict:
         one += bool(on_a & on_c) and len(on_a | on_c) == 1
     n = len(tops)
     return {"on_two_objects": two / n, "on_one_object": one / n}
+
+
+def partner_rank(qtype: str, centres: np.ndarray, query: int, pair, cells) -> int:
+    """Where a top pair's partner stands among the queried object's candidates.
+
+    ``cells`` maps each object to the regions it covers (for regions that are the
+    objects themselves, ``{o: {o}}``). When one region of ``pair`` covers the queried
+    object, the partner objects are the others the second region covers (either
+    region's, when both cover the queried object); the result is the best distance rank
+    among them: 1 for the answer object of "closest" / "furthest", 2 for the runner-up
+    (the second closest or furthest), and so on. 0 when neither region covers the
+    queried object, -1 when the other region covers no other object.
+    """
+    a, c = pair
+    on_query = cells[query]
+    if a not in on_query and c not in on_query:
+        return 0
+    other = {a, c} if a in on_query and c in on_query else ({c} if a in on_query else {a})
+    distance = ((centres - centres[query]) ** 2).sum(axis=1).astype(float)
+    distance[query] = np.inf if qtype == "closest" else -np.inf
+    order = np.argsort(distance if qtype == "closest" else -distance, kind="stable")
+    found = [rank + 1 for rank, o in enumerate(order) if o != query and cells[int(o)] & other]
+    return min(found) if found else -1
+
+
+def partner_counts(ranks) -> dict[str, int]:
+    """``{"rank": count}`` of :func:`partner_rank` values, for the result JSON."""
+    return {str(k): int(c) for k, c in zip(*np.unique(ranks, return_counts=True))}
 
 
 def explained_rows(data, test_rows, correct, qtype, n, rng) -> np.ndarray:
@@ -353,18 +419,27 @@ def explain(args, module, data, test_rows, correct):
             "image": torch.from_numpy(data.images[data.question_image[rows]]),
             "question": torch.from_numpy(data.questions[rows]),
         }
-        truth, scenes = [], []
+        truth, scenes, centres = [], [], []
         for q in rows:
-            cells = data.object_regions(int(data.question_image[q]), grid)
+            image = int(data.question_image[q])
+            cells = data.object_regions(image, grid)
             query, others = annotated(qtype, data.relevant[q])
             truth.append((cells[query], [cells[o] for o in others]))
             scenes.append(cells)
+            table = data.objects[data.objects["image"] == image].sort_values("color_index")
+            centres.append(table[["x", "y"]].to_numpy())
         entry = {"n": len(rows)}
         for name, params in variants.items():
             scores, tops = rank_and_score(
                 module, "cnn", images, data.answers[rows], truth, params, args.explain_batch
             )
             entry[name] = {**scores, **where_pairs_fall(tops, scenes)}
+            if qtype in ("closest", "furthest"):
+                ranks = [
+                    partner_rank(qtype, xy, data.relevant[q][0], pair, cells)
+                    for q, xy, pair, cells in zip(rows, centres, tops, scenes)
+                ]
+                entry[name]["partner_ranks"] = partner_counts(ranks)
         entry["chance"] = float(np.mean([chance(qc, oc, grid * grid) for qc, oc in truth]))
         results[qtype] = entry
     return results
@@ -462,6 +537,19 @@ def main(argv=None):
         "the training questions, as the reference trains; accuracy and explanations "
         "stay on the relational types",
     )
+    parser.add_argument(
+        "--activation",
+        choices=("gelu", "relu"),
+        default="gelu",
+        help="non-linearity of the relation network (relu: the reference's; its g then "
+        "adds no curvature of its own, see RelationNetwork)",
+    )
+    parser.add_argument(
+        "--warmup-epochs",
+        type=int,
+        default=0,
+        help="epochs over which the learning rate rises linearly to --lr",
+    )
     parser.add_argument("--train-minutes", type=float, default=30.0)
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--explain-batch", type=int, default=32)
@@ -523,7 +611,8 @@ def main(argv=None):
     )
     print(
         f"training: g {args.g_layers} x {args.g_width}, batch {args.batch_size}, "
-        f"Adam lr {args.lr} "
+        f"{args.activation}, Adam lr {args.lr} "
+        + (f"(warm-up {args.warmup_epochs} epochs) " if args.warmup_epochs else "")
         + (
             f"(cosine to {args.lr / 100:g}), "
             if args.schedule == "cosine"
@@ -533,7 +622,7 @@ def main(argv=None):
         f"budget {args.train_minutes} min",
         flush=True,
     )
-    module, history, train_s = train(args, data, train_rows, val_rows, checkpoint)
+    module, history, train_s, trained_on = train(args, data, train_rows, val_rows, checkpoint)
 
     with torch.no_grad():
         predictions = np.concatenate(
@@ -560,7 +649,7 @@ def main(argv=None):
                 "config": {
                     "g_width": args.g_width,
                     "g_layers": args.g_layers,
-                    "activation": "gelu",
+                    "activation": args.activation,
                 },
                 "data": {
                     "question_types": TYPES,
@@ -580,7 +669,8 @@ def main(argv=None):
     timing = time_against_functional(args, module, data, test_rows)
 
     print(
-        f"\nRelation network: {len(history)} epochs, {train_s / 60:.1f} min training; "
+        f"\nRelation network: {len(history)} epochs, {train_s / 60:.1f} min training on "
+        f"{trained_on}; "
         "test accuracy " + ", ".join(f"{t} {accuracy[t]:.1%}" for t in (*TYPES, "all"))
     )
     print("\n" + TABLE3_HEADER + " GLIDER (paper) | Eq. 5 global sum | logit scale | chance |")
@@ -641,11 +731,14 @@ def main(argv=None):
         "python": platform.python_version(),
         "machine": platform.machine(),
         "threads": args.threads,
-        "device": torch.cuda.get_device_name(args.device)
-        if args.device.startswith("cuda")
-        else platform.processor() or "cpu",
+        "device": device_name(args.device),
         "generate_s": generate_s,
-        "training": {"epochs": len(history), "seconds": train_s, "history": history},
+        "training": {
+            "epochs": len(history),
+            "seconds": train_s,
+            "device": trained_on,
+            "history": history,
+        },
         "accuracy": accuracy,
         "hit_rates": hit_rates,
         "paper": PAPER,

@@ -37,6 +37,8 @@ from sort_of_clevr import (
     chance,
     common_arguments,
     explained_rows,
+    partner_counts,
+    partner_rank,
     rank_and_score,
     table3_row,
     write_result,
@@ -46,6 +48,7 @@ from torch import nn
 RESULTS = Path(__file__).parent / "results" / "sort_of_clevr_objects.json"
 STATE_DIM = 9  # colour one-hot (6), is-square, x, y
 CENTRE = slice(7, 9)  # the x, y columns of an object vector
+OWN_REGION = {o: {o} for o in range(6)}  # each object is its own region
 
 
 class StateRelationNetwork(nn.Module):
@@ -79,21 +82,6 @@ def state_descriptions(data) -> np.ndarray:
     half = (data.images.shape[-1] - 1) / 2
     xy = (table[["x", "y"]].to_numpy(dtype=np.float32) - half) / half
     return np.concatenate([colours, square, xy], axis=1).reshape(n, 6, STATE_DIM)
-
-
-def partner_rank(qtype: str, state: np.ndarray, query: int, pair) -> int:
-    """Where the top pair's other object stands among the queried one's candidates.
-
-    1 is the answer object (the closest, or the furthest), 2 the runner-up, and so on,
-    by distance from the queried object; 0 when the pair does not hold the queried one.
-    """
-    if query not in pair:
-        return 0
-    partner = pair[1] if pair[0] == query else pair[0]
-    distance = ((state[:, CENTRE] - state[query, CENTRE]) ** 2).sum(axis=1)
-    distance[query] = np.inf if qtype == "closest" else -np.inf
-    order = np.argsort(distance if qtype == "closest" else -distance, kind="stable")
-    return int(np.flatnonzero(order == partner)[0]) + 1
 
 
 def main(argv=None):
@@ -170,12 +158,16 @@ def main(argv=None):
             )
             if qtype in ("closest", "furthest") and params["order"] == 2:
                 ranks = [
-                    partner_rank(qtype, states[data.question_image[q]], data.relevant[q][0], p)
-                    for q, p in zip(rows, tops)
+                    partner_rank(
+                        qtype,
+                        states[data.question_image[q]][:, CENTRE],
+                        data.relevant[q][0],
+                        pair,
+                        OWN_REGION,
+                    )
+                    for q, pair in zip(rows, tops)
                 ]
-                entry[name]["partner_ranks"] = {
-                    str(k): int(c) for k, c in zip(*np.unique(ranks, return_counts=True))
-                }
+                entry[name]["partner_ranks"] = partner_counts(ranks)
         entry["chance"] = float(np.mean([chance(qc, oc, 6) for qc, oc in truth]))
         hit_rates[qtype] = entry
 

@@ -82,13 +82,59 @@ def test_state_relation_network_is_explained_over_objects(modules):
 
 
 def test_partner_rank_orders_candidates_by_distance(modules):
-    _, objects = modules
-    state = np.zeros((6, objects.STATE_DIM), dtype=np.float32)
+    protocol, objects = modules
     # object 0 queried at the origin; the others at x = 0.1, 0.5, 0.2, 0.9, 0.3
-    state[:, 7] = [0.0, 0.1, 0.5, 0.2, 0.9, 0.3]
-    assert objects.partner_rank("closest", state, 0, (0, 1)) == 1
-    assert objects.partner_rank("closest", state, 0, (3, 0)) == 2
-    assert objects.partner_rank("closest", state, 0, (0, 4)) == 5
-    assert objects.partner_rank("furthest", state, 0, (4, 0)) == 1
-    assert objects.partner_rank("furthest", state, 0, (0, 2)) == 2
-    assert objects.partner_rank("closest", state, 0, (2, 3)) == 0  # no queried object
+    centres = np.zeros((6, 2))
+    centres[:, 0] = [0.0, 0.1, 0.5, 0.2, 0.9, 0.3]
+
+    def rank(qtype, pair, cells=objects.OWN_REGION):
+        return protocol.partner_rank(qtype, centres, 0, pair, cells)
+
+    assert rank("closest", (0, 1)) == 1
+    assert rank("closest", (3, 0)) == 2
+    assert rank("closest", (0, 4)) == 5
+    assert rank("furthest", (4, 0)) == 1
+    assert rank("furthest", (0, 2)) == 2
+    assert rank("closest", (2, 3)) == 0  # no queried object
+    # grid cells: object 0 on cells {0, 1}, object 3 (2nd closest) and 4 share cell 7,
+    # object 1 (closest) on cell 1 too; nothing on cell 9
+    cells = {0: {0, 1}, 1: {1, 2}, 2: {5}, 3: {7}, 4: {7, 8}, 5: {6}}
+    assert rank("closest", (0, 7), cells) == 2  # the best of objects 3 and 4
+    assert rank("furthest", (7, 0), cells) == 1  # object 4 is the furthest
+    assert rank("closest", (0, 9), cells) == -1  # the other cell is empty
+    assert rank("closest", (0, 1), cells) == 1  # both cells on the query: either's others
+    assert rank("closest", (5, 6), cells) == 0
+    assert protocol.partner_counts([1, 2, 1, 0, -1]) == {"-1": 1, "0": 1, "1": 2, "2": 1}
+
+
+def test_questions_gathers_whole_batches_like_single_rows(modules):
+    protocol, _ = modules
+    data = make_sort_of_clevr(4, questions_per_image=3, random_state=0)
+    rows = np.array([7, 2, 11, 0])
+    questions = protocol.Questions(data, rows)
+    X, y = questions.__getitems__([2, 0, 3])
+    for b, i in enumerate([2, 0, 3]):
+        q = rows[i]
+        np.testing.assert_array_equal(X["image"][b], data.images[data.question_image[q]])
+        np.testing.assert_array_equal(X["question"][b], data.questions[q])
+        assert y[b] == data.answers[q]
+        single, answer = questions[i]
+        np.testing.assert_array_equal(single["image"], X["image"][b])
+        assert answer == y[b]
+    # the DataLoader hands the gathered batch through as it is
+    loader = torch.utils.data.DataLoader(questions, batch_size=3, collate_fn=protocol.as_batch)
+    first, answers = next(iter(loader))
+    assert first["image"].shape == (3, 3, 75, 75)
+    np.testing.assert_array_equal(answers, data.answers[rows[:3]])
+
+
+def test_learning_rate_warms_up_then_follows_the_schedule(modules):
+    protocol, _ = modules
+    from argparse import Namespace
+
+    args = Namespace(lr=4e-4, warmup_epochs=2, schedule="step", lr_drop_epoch=5)
+    rates = [protocol.learning_rate(args, epoch, 0.0) for epoch in range(1, 7)]
+    np.testing.assert_allclose(rates, [4e-4 / 3, 8e-4 / 3, 4e-4, 4e-4, 4e-5, 4e-5])
+    args = Namespace(lr=1e-3, warmup_epochs=0, schedule="cosine", lr_drop_epoch=0)
+    assert protocol.learning_rate(args, 1, 0.0) == pytest.approx(1e-3)
+    assert protocol.learning_rate(args, 9, 1.0) == pytest.approx(1e-5)
