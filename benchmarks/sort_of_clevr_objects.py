@@ -36,9 +36,11 @@ from sort_of_clevr import (
     annotated,
     chance,
     common_arguments,
+    decision_margin,
     explained_rows,
     partner_counts,
     partner_rank,
+    partners_by_margin,
     rank_and_score,
     table3_row,
     write_result,
@@ -168,6 +170,13 @@ def main(argv=None):
                     for q, pair in zip(rows, tops)
                 ]
                 entry[name]["partner_ranks"] = partner_counts(ranks)
+                margins = [
+                    decision_margin(
+                        qtype, states[data.question_image[q]][:, CENTRE], data.relevant[q][0]
+                    )
+                    for q in rows
+                ]
+                entry[name]["partners_by_margin"] = partners_by_margin(ranks, margins)
         entry["chance"] = float(np.mean([chance(qc, oc, 6) for qc, oc in truth]))
         hit_rates[qtype] = entry
 
@@ -177,6 +186,16 @@ def main(argv=None):
         r = hit_rates[qtype]
         print(table3_row(qtype, r, [f"{r['taylor_cam_logit']['rate']:.1%}", f"{r['chance']:.1%}"]))
     print("(the paper's columns are its Table 3, on a network that reads pixels)")
+    for qtype in ("closest", "furthest"):
+        split = hit_rates[qtype]["taylor_cam"]["partners_by_margin"]
+        print(
+            f"{qtype}: of the top pairs that hold the queried object, "
+            + "; ".join(
+                f"margin {sign} {split['median']:.2f}: {s['answer']} join the answer object, "
+                f"{s['runner_up']} the runner-up, of {s['n']}"
+                for sign, s in (("<=", split["small"]), (">", split["large"]))
+            )
+        )
     if args.quick:
         return
     result = {

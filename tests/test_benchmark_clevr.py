@@ -107,6 +107,21 @@ def test_partner_rank_orders_candidates_by_distance(modules):
     assert protocol.partner_counts([1, 2, 1, 0, -1]) == {"-1": 1, "0": 1, "1": 2, "2": 1}
 
 
+def test_decision_margin_and_the_split_of_partners_by_it(modules):
+    protocol, _ = modules
+    # queried object 0 at the origin, the others at distances 1, 5, 2, 9, 3 along x
+    centres = np.zeros((6, 2))
+    centres[:, 0] = [0, 1, 5, 2, 9, 3]
+    assert protocol.decision_margin("closest", centres, 0) == pytest.approx(1.0)  # 2 - 1
+    assert protocol.decision_margin("furthest", centres, 0) == pytest.approx(4.0)  # 9 - 5
+    ranks = [1, 2, 0, 1, 1, 2]
+    margins = [0.1, 0.2, 0.05, 0.9, 0.8, 0.3]  # the 0 (no query) is left out of the median
+    split = protocol.partners_by_margin(ranks, margins)
+    assert split["median"] == pytest.approx(0.3)
+    assert split["small"] == {"n": 3, "answer": 1, "runner_up": 2}
+    assert split["large"] == {"n": 2, "answer": 2, "runner_up": 0}
+
+
 def test_questions_gathers_whole_batches_like_single_rows(modules):
     protocol, _ = modules
     data = make_sort_of_clevr(4, questions_per_image=3, random_state=0)
