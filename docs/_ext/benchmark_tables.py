@@ -355,6 +355,11 @@ TABLE3_HEADER = [
 ]
 
 
+def where(device):
+    """A result's device: a GPU's name, or "CPU" for a processor name."""
+    return "CPU" if device in (None, "", "cpu", "x86_64", "aarch64") else device
+
+
 def render_sort_of_clevr(data):
     training = data["training"]
     accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
@@ -366,6 +371,7 @@ def render_sort_of_clevr(data):
         "chance",
         "top pair on two objects",
         "top pair touches the queried object",
+        "its partner: the answer object / the runner-up",
         "looser reading: Taylor-CAM / Grad-CAM*",
     ]
     rows = []
@@ -380,14 +386,17 @@ def render_sort_of_clevr(data):
                 pct(r["chance"]),
                 pct(r["taylor_cam"].get("on_two_objects"), 0),
                 pct(r["taylor_cam"].get("touches_query"), 0),
+                partners(r["taylor_cam"]),
                 f"{pct(r['taylor_cam'].get('rate_covers'), 0)} / "
                 f"{pct(r['grad_cam_star'].get('rate_covers'), 0)}",
             ]
         )
     timing = data["timing"]
+    threads = f"{data['threads']} thread" + ("s" if data["threads"] > 1 else "")
     return (
         f"Relation network trained for {training['epochs']} epochs in "
-        f"{training['seconds'] / 60:.0f} min ({data['threads']} thread); test accuracy "
+        f"{training['seconds'] / 60:.0f} min on {where(training.get('device'))}; explained "
+        f"and timed on {where(data.get('device'))} ({threads}); test accuracy "
         f"{accuracy}.\n\n"
         + table(header, rows)
         + f"\nHessian-CAM takes {seconds(timing['ours_s_per_image'])} per image batched, "
@@ -443,6 +452,7 @@ RENDERERS = {
     "second_glance_uci": render_second_glance_uci,
     "second_glance_uci_plateau": render_second_glance_uci,
     "sort_of_clevr": render_sort_of_clevr,
+    "sort_of_clevr_cpu": render_sort_of_clevr,
     "sort_of_clevr_objects": render_sort_of_clevr_objects,
 }
 
