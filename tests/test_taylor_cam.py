@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from sk_interact._derivatives import grad_cam, hessian_cam, taylor_cam_triples
-from sk_interact._taylor_cam import TaylorCAMExplainer
+from sk_interact._taylor_cam import TaylorCAMExplainer, class_probability
 
 A_REGION, B_REGION = 5, 10  # planted pair on a 4 × 4 grid
 
@@ -64,6 +64,54 @@ def brute_force(F, A, local_gradients):
             (row,) = torch.autograd.grad(g[b, i], X, retain_graph=True)
             S[b, i] = row[b].sum(-1) ** 2
     return S
+
+
+# The class probability keeps its derivatives when the prediction is confident: float32
+# softmax autograd forms 1 − p, which is 0 at p = 1 − 2e-13.
+def test_class_probability_derivatives_when_confident():
+    logits = torch.tensor([[30.0, 0.0, 0.0], [0.0, 2.0, 1.0], [1.0, 1.0, -3.0]])
+    classes = torch.tensor([0, 0, 1])
+
+    def analytic(z, k):
+        """Gradient and Hessian of softmax(z)[k] in float64, with 1 − p_k = Σ_{j≠k} p_j."""
+        p = torch.softmax(z.double(), dim=0)
+        d = -p.clone()  # δ_kj − p_j
+        d[k] = torch.cat([p[:k], p[k + 1 :]]).sum()
+        grad = p[k] * d
+        jac = torch.diag(p) - torch.outer(p, p)  # ∂p/∂z
+        jac[k, k] = p[k] * d[k]  # p_k (1 − p_k) without the cancellation
+        hess = p[k] * torch.outer(d, d) - p[k] * jac
+        return p[k], grad, hess
+
+    for b in range(3):
+        k = int(classes[b])
+        value, grad, hess = analytic(logits[b], k)
+
+        def ours(z, b=b):
+            return class_probability(z[None], classes[b : b + 1])[0]
+
+        np.testing.assert_allclose(ours(logits[b]), value, rtol=1e-6)
+        np.testing.assert_allclose(torch.func.grad(ours)(logits[b]), grad, rtol=1e-5)
+        np.testing.assert_allclose(torch.func.hessian(ours)(logits[b]), hess, rtol=1e-4)
+    # the float32 softmax itself loses the first row's derivative entirely
+    assert torch.func.grad(lambda z: torch.softmax(z, dim=0)[0])(logits[0])[0] == 0
+
+
+# Hessian-CAM on the probability of a confident prediction: float32 agrees with float64.
+def test_confident_probability_saliences_match_float64():
+    class Confident(Planted):
+        def forward(self, x):
+            return super().forward(x, bias=20.0)  # 1 − p ≈ 2e-9
+
+    model = Confident().double()
+    images = planted_images()
+    assert torch.softmax(model(images), dim=1)[:, 0].min() > 1 - 1e-8
+    S64 = TaylorCAMExplainer(model=model, target_layer="conv").fit().saliences(images)
+    model32 = copy.deepcopy(model).float()
+    S32 = TaylorCAMExplainer(model=model32, target_layer="conv").fit().saliences(images.float())
+    scale = np.abs(S64).max(axis=(1, 2), keepdims=True)
+    assert (scale > 0).all()
+    np.testing.assert_allclose(S32 / scale, S64 / scale, atol=1e-3)
 
 
 # The kernel agrees with a brute-force autograd loop on a random smooth function.
