@@ -46,6 +46,7 @@ Prints Markdown tables and writes ``benchmarks/results/sort_of_clevr.json`` (or
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -83,6 +84,12 @@ class Questions(Dataset):
         self.question_image = torch.from_numpy(data.question_image).to(device)
         self.answers = torch.from_numpy(data.answers).to(device)
         self.rows = torch.as_tensor(np.asarray(rows), device=device)
+
+    def subset(self, rows) -> Questions:
+        """The same arrays (no second copy on the device), other question rows."""
+        other = copy.copy(self)
+        other.rows = torch.as_tensor(np.asarray(rows), device=self.rows.device)
+        return other
 
     def __len__(self):
         return len(self.rows)
@@ -160,7 +167,7 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
         phase_start_s = saved.get("phase_start_s", 0.0) if source == checkpoint else train_s
         print(f"resuming after epoch {len(history)} ({train_s / 60:.1f} min) from {source}")
     train_set = Questions(data, train_rows, args.device)
-    val_set = Questions(data, val_rows, args.device)
+    val_set = train_set.subset(val_rows)
     val_types = data.question_type[val_rows]
     budget = args.train_minutes * 60
     last_epoch_s = history[-1]["epoch_s"] if history else 0.0
@@ -449,6 +456,9 @@ def explain(args, module, data, test_rows, correct):
         "taylor_cam_logit": {"order": 2, "output": "logit"},
         "grad_cam_star": {"order": 1},
     }
+    # (questions, 6, 2): the objects' centres in colour order, for each question's image
+    table = data.objects.sort_values(["image", "color_index"])
+    centres = table[["x", "y"]].to_numpy().reshape(-1, 6, 2)[data.question_image]
     results = {}
     for qtype in TYPES:
         rows = explained_rows(data, test_rows, correct, qtype, args.explain_per_type, rng)
@@ -456,15 +466,12 @@ def explain(args, module, data, test_rows, correct):
             "image": torch.from_numpy(data.images[data.question_image[rows]]),
             "question": torch.from_numpy(data.questions[rows]),
         }
-        truth, scenes, centres = [], [], []
+        truth, scenes = [], []
         for q in rows:
-            image = int(data.question_image[q])
-            cells = data.object_regions(image, grid)
+            cells = data.object_regions(int(data.question_image[q]), grid)
             query, others = annotated(qtype, data.relevant[q])
             truth.append((cells[query], [cells[o] for o in others]))
             scenes.append(cells)
-            table = data.objects[data.objects["image"] == image].sort_values("color_index")
-            centres.append(table[["x", "y"]].to_numpy())
         entry = {"n": len(rows)}
         for name, params in variants.items():
             scores, tops = rank_and_score(
@@ -474,7 +481,7 @@ def explain(args, module, data, test_rows, correct):
             if qtype in ("closest", "furthest"):
                 ranks = [
                     partner_rank(qtype, xy, data.relevant[q][0], pair, cells)
-                    for q, xy, pair, cells in zip(rows, centres, tops, scenes)
+                    for q, xy, pair, cells in zip(rows, centres[rows], tops, scenes)
                 ]
                 entry[name]["partner_ranks"] = partner_counts(ranks)
         entry["chance"] = float(np.mean([chance(qc, oc, grid * grid) for qc, oc in truth]))

@@ -153,6 +153,9 @@ def main(argv=None):
         inputs = {k: torch.from_numpy(v[rows]) for k, v in X.items()}
         truth = [annotated(qtype, data.relevant[q]) for q in rows]
         truth = [({query}, [{o} for o in others]) for query, others in truth]
+        centres = [states[data.question_image[q]][:, CENTRE] for q in rows]
+        queries = [data.relevant[q][0] for q in rows]
+        margins = [decision_margin(qtype, xy, k) for xy, k in zip(centres, queries)]
         entry = {"n": len(rows)}
         for name, params in variants.items():
             entry[name], tops = rank_and_score(
@@ -160,22 +163,10 @@ def main(argv=None):
             )
             if qtype in ("closest", "furthest") and params["order"] == 2:
                 ranks = [
-                    partner_rank(
-                        qtype,
-                        states[data.question_image[q]][:, CENTRE],
-                        data.relevant[q][0],
-                        pair,
-                        OWN_REGION,
-                    )
-                    for q, pair in zip(rows, tops)
+                    partner_rank(qtype, xy, k, pair, OWN_REGION)
+                    for xy, k, pair in zip(centres, queries, tops)
                 ]
                 entry[name]["partner_ranks"] = partner_counts(ranks)
-                margins = [
-                    decision_margin(
-                        qtype, states[data.question_image[q]][:, CENTRE], data.relevant[q][0]
-                    )
-                    for q in rows
-                ]
                 entry[name]["partners_by_margin"] = partners_by_margin(ranks, margins)
         entry["chance"] = float(np.mean([chance(qc, oc, 6) for qc, oc in truth]))
         hit_rates[qtype] = entry

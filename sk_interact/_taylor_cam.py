@@ -69,12 +69,12 @@ def class_probability(logits: torch.Tensor, classes: torch.Tensor) -> torch.Tens
     Tensor of shape (B,)
     """
     index = classes.unsqueeze(1)
-    # <= 0 wherever the class has the largest logit; the clamp keeps exp finite elsewhere
-    gaps = (logits - logits.gather(1, index)).clamp(max=0.0)
+    gaps = logits - logits.gather(1, index)  # all <= 0 where the class has the largest logit
+    largest = (gaps <= 0).all(dim=1)
     others = torch.ones_like(logits).scatter(1, index, 0.0)
-    stable = 1.0 / (1.0 + (torch.exp(gaps) * others).sum(dim=1))
+    # the clamp keeps exp finite on the other rows, whose value comes from the softmax
+    stable = 1.0 / (1.0 + (torch.exp(gaps.clamp(max=0.0)) * others).sum(dim=1))
     plain = torch.softmax(logits, dim=1).gather(1, index).squeeze(1)
-    largest = (logits <= logits.gather(1, index)).all(dim=1)
     return torch.where(largest, stable, plain)
 
 
