@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -113,7 +114,9 @@ class TaylorCAMExplainer(BaseEstimator):
         Differentiate the class probability (softmax, as in the paper: with ReLU layers
         downstream of the target layer, the softmax is where the curvature comes from)
         or the class score the model returns (its logit, or its log-probability for a
-        log-softmax output, or the log of a softmax output).
+        log-softmax output, or the log of a softmax output). A network that is
+        piecewise linear downstream of the target layer (ReLU) has zero saliences on
+        the logit scale; :meth:`saliences` then warns.
     top_k : int, default=4
         Region pairs per image in :meth:`explain`.
     mutual : bool, default=True
@@ -484,7 +487,21 @@ class TaylorCAMExplainer(BaseEstimator):
             if self.zero_diagonal:
                 S = S * (1 - torch.eye(S.shape[1], dtype=S.dtype, device=S.device))
             blocks.append(S.cpu().numpy())
-        return np.concatenate(blocks)
+        S = np.concatenate(blocks)
+        off_diagonal = ~np.eye(S.shape[1], dtype=bool)
+        flat = (S[:, off_diagonal] == 0).all(axis=1)
+        if S.shape[1] > 1 and flat.any():
+            warnings.warn(
+                f"the Hessian-CAM saliences of {int(flat.sum())} of {len(S)} images are "
+                "all zero, so their region pairs are tied and any order of them is "
+                "arbitrary: the network is piecewise linear downstream of target_layer "
+                f"(e.g. ReLU layers) on the output={self.output!r} scale. Use "
+                "output='proba', whose softmax adds the curvature, or smooth activations "
+                "such as GELU.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return S
 
     def grad_cam(self, images, target=None) -> np.ndarray:
         """Grad-CAM importance of every region (Eq. 3; Taylor-CAM of order 1).

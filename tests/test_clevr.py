@@ -490,3 +490,31 @@ def test_object_regions_are_the_cells_a_square_is_drawn_in(grid):
         expected = {int(r) for r in np.flatnonzero(cells)}
         assert data.object_regions(obj.image, grid=grid)[obj.color_index] == expected
     assert data.object_regions(0, grid=1) == {c: {0} for c in range(6)}
+
+
+# With a margin, a cell's box grows by that many pixels on every side, which is the
+# same as growing each drawn box by it: a square then also claims the neighbouring
+# cells within the margin of its pixels, and never loses one.
+@pytest.mark.parametrize("margin", [3, 8])
+def test_object_regions_with_a_margin_grow_the_cells(margin):
+    data = make_sort_of_clevr(100, questions_per_image=1, random_state=5)
+    squares = data.objects[data.objects["shape"] == "square"]
+    grown_somewhere = False
+    for obj in squares.head(60).itertuples():
+        drawn = np.zeros((75, 75), dtype=bool)
+        y0, x0 = max(obj.box_y0 - margin, 0), max(obj.box_x0 - margin, 0)
+        drawn[y0 : obj.box_y1 + margin + 1, x0 : obj.box_x1 + margin + 1] = True
+        expected = {int(r) for r in np.flatnonzero(drawn.reshape(5, 15, 5, 15).any(axis=(1, 3)))}
+        grown = data.object_regions(obj.image, margin=margin)[obj.color_index]
+        assert grown == expected
+        plain = data.object_regions(obj.image)[obj.color_index]
+        assert plain <= grown
+        grown_somewhere |= plain < grown
+    assert grown_somewhere
+
+
+@pytest.mark.parametrize("margin", [-1, "8", None, True])
+def test_object_regions_refuses_a_bad_margin(margin):
+    data = make_sort_of_clevr(1, questions_per_image=1, random_state=0)
+    with pytest.raises(ValueError, match="margin must be a number of pixels >= 0"):
+        data.object_regions(0, margin=margin)

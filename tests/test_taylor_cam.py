@@ -1,6 +1,7 @@
 """Tests for TaylorCAMExplainer and the hessian_cam / grad_cam kernels."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -163,6 +164,37 @@ def test_planted_pair_ranks_first(local_gradients, output):
     top = ranking[ranking["rank"] == 1]
     assert top["regions"].tolist() == [(A_REGION, B_REGION)] * len(images)
     assert (ranking.groupby("image").size() == cam.top_k).all()
+
+
+class ReluHead(nn.Module):
+    """A ReLU MLP over Planted's conv regions: piecewise linear downstream of the conv."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = Planted().conv
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 3))
+
+    def forward(self, x):
+        return self.head(self.conv(x))
+
+
+# A ReLU head has no curvature on the logit scale: every pair ties at zero and the
+# ranking would be arbitrary, so saliences (and explain) warn; the softmax of
+# output="proba" supplies the curvature the paper relies on, and there is no warning.
+def test_piecewise_linear_logits_warn_of_tied_pairs():
+    model, images = ReluHead().double(), planted_images()
+    logit = TaylorCAMExplainer(model=model, target_layer="conv", output="logit").fit()
+    with pytest.warns(UserWarning, match="saliences of 4 of 4 images are all zero"):
+        S = logit.saliences(images)
+    assert np.all(S == 0)
+    with pytest.warns(UserWarning, match="output='logit' scale"):
+        logit.explain(images)
+    proba = TaylorCAMExplainer(model=model, target_layer="conv").fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        S = proba.saliences(images)
+    assert np.all(S[:, ~np.eye(16, dtype=bool)] > 0)
 
 
 # Mutual sums are symmetric with a zero diagonal; the raw saliences are not symmetric.

@@ -145,7 +145,9 @@ class SortOfClevr:
         """Number of questions, over all images."""
         return self.questions.shape[0]
 
-    def object_regions(self, image: int, grid: int = 5) -> dict[int, set[int]]:
+    def object_regions(
+        self, image: int, grid: int = 5, *, margin: float = 0.0
+    ) -> dict[int, set[int]]:
         """The cells of a ``grid × grid`` region grid that each object of an image overlaps.
 
         The regions of a CNN feature map of ``grid × grid`` cells (a relation network's
@@ -160,6 +162,11 @@ class SortOfClevr:
             Index of the image.
         grid : int, default=5
             Cells per side of the region grid.
+        margin : float, default=0.0
+            Pixels by which each cell's box grows on every side before the overlap
+            test. ``margin=8`` on the 5×5 grid of a 75-pixel image gives 31-pixel
+            boxes, the receptive field of a unit after four 3×3 stride-2
+            convolutions (the relation network's CNN), centred on its cell.
 
         Returns
         -------
@@ -174,16 +181,25 @@ class SortOfClevr:
         >>> sorted(regions) == list(range(6)) and all(regions.values())
         True
         """
+        if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or margin < 0:
+            raise ValueError(
+                f"margin must be a number of pixels >= 0, got {margin!r}; pass 0 for the "
+                "cells themselves."
+            )
         cell = self.images.shape[-1] / grid
         rows = self.objects[self.objects["image"] == image]
         regions = {}
         for obj in rows.itertuples():
-            # cell boxes are [x0, x1) in pixels, object boxes inclusive
+            # cell boxes are [x0 - margin, x1 + margin) in pixels, object boxes inclusive
             cols = [
-                c for c in range(grid) if c * cell <= obj.box_x1 and obj.box_x0 < (c + 1) * cell
+                c
+                for c in range(grid)
+                if c * cell - margin <= obj.box_x1 and obj.box_x0 < (c + 1) * cell + margin
             ]
             lines = [
-                r for r in range(grid) if r * cell <= obj.box_y1 and obj.box_y0 < (r + 1) * cell
+                r
+                for r in range(grid)
+                if r * cell - margin <= obj.box_y1 and obj.box_y0 < (r + 1) * cell + margin
             ]
             regions[int(obj.color_index)] = {r * grid + c for r in lines for c in cols}
         return regions
