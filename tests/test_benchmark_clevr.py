@@ -81,6 +81,40 @@ def test_state_relation_network_is_explained_over_objects(modules):
     assert np.all(saliences[:, ~np.eye(6, dtype=bool)] > 0)
 
 
+class _PlantedPair(torch.nn.Module):
+    """Class 0's logit is the dot product of regions 0 and 3: their pair ranks first."""
+
+    def __init__(self):
+        super().__init__()
+        self.objects = torch.nn.Identity()
+        self.scale = torch.nn.Parameter(torch.ones(()))
+
+    def forward(self, x):
+        regions = self.objects(x)
+        z = self.scale * (regions[:, 0] * regions[:, 3]).sum(-1)
+        return torch.stack([z, -z], dim=1)
+
+
+# The receptive-field reading scores the same top pair against grown annotations: a
+# pair that misses the grid-cell annotation can hit the grown one, and the rate is
+# only reported when grown annotations are given.
+def test_rank_and_score_scores_the_top_pair_against_both_annotations(modules):
+    protocol, _ = modules
+    x = torch.rand(4, 6, 3) + 0.5
+    truth = [({0}, [{5}])] * 4  # the planted partner, region 3, is not annotated
+    wide = [({0, 1}, [{3, 4}])] * 4  # grown annotations reach it
+    params = {"order": 2}
+    scores, tops = protocol.rank_and_score(
+        _PlantedPair(), "objects", x, np.zeros(4, dtype=int), truth, params, wide_truth=wide
+    )
+    assert [set(pair) for pair in tops] == [{0, 3}] * 4
+    assert scores["hits"] == 0 and scores["rate_receptive"] == 1.0
+    plain, _ = protocol.rank_and_score(
+        _PlantedPair(), "objects", x, np.zeros(4, dtype=int), wide, params
+    )
+    assert plain["rate"] == 1.0 and "rate_receptive" not in plain
+
+
 def test_partner_rank_orders_candidates_by_distance(modules):
     protocol, objects = modules
     # object 0 queried at the origin; the others at x = 0.1, 0.5, 0.2, 0.9, 0.3

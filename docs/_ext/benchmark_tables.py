@@ -360,6 +360,9 @@ def where(device):
     return "CPU" if device in (None, "", "cpu", "x86_64", "aarch64") else device
 
 
+ACTIVATIONS = {"gelu": "GELU", "relu": "ReLU"}
+
+
 def render_sort_of_clevr(data):
     training = data["training"]
     accuracy = ", ".join(f"{k} {pct(v)}" for k, v in data["accuracy"].items())
@@ -373,10 +376,16 @@ def render_sort_of_clevr(data):
         "top pair touches the queried object",
         "its partner: the answer object / the runner-up",
         "looser reading: Taylor-CAM / Grad-CAM*",
+        "receptive-field boxes: Taylor-CAM / Grad-CAM* (chance)",
     ]
     rows = []
     for qtype, r in data["hit_rates"].items():
         paper = data["paper"][qtype]
+        receptive = (
+            f"{pct(r['taylor_cam'].get('rate_receptive'), 0)} / "
+            f"{pct(r['grad_cam_star'].get('rate_receptive'), 0)} "
+            f"({pct(r.get('chance_receptive'), 0)})"
+        )
         rows.append(
             [
                 *table3_cells(qtype, r, paper),
@@ -389,12 +398,19 @@ def render_sort_of_clevr(data):
                 partners(r["taylor_cam"]),
                 f"{pct(r['taylor_cam'].get('rate_covers'), 0)} / "
                 f"{pct(r['grad_cam_star'].get('rate_covers'), 0)}",
+                receptive,
             ]
         )
     timing = data["timing"]
     threads = f"{data['threads']} thread" + ("s" if data["threads"] > 1 else "")
+    settings = data.get("settings", {})
+    network = (
+        f"``g`` {settings.get('g_layers', 4)} × {settings.get('g_width', '?')}, "
+        f"{ACTIVATIONS.get(settings.get('activation', 'gelu'), '?')}, "
+        f"seed {settings.get('seed', 0)}"
+    )
     return (
-        f"Relation network trained for {training['epochs']} epochs in "
+        f"Relation network ({network}) trained for {training['epochs']} epochs in "
         f"{training['seconds'] / 60:.0f} min on {where(training.get('device'))}; explained "
         f"and timed on {where(data.get('device'))} ({threads}); test accuracy "
         f"{accuracy}.\n\n"
@@ -453,6 +469,8 @@ RENDERERS = {
     "second_glance_uci_plateau": render_second_glance_uci,
     "sort_of_clevr": render_sort_of_clevr,
     "sort_of_clevr_cpu": render_sort_of_clevr,
+    "sort_of_clevr_relu": render_sort_of_clevr,
+    "sort_of_clevr_relu_seed1": render_sort_of_clevr,
     "sort_of_clevr_objects": render_sort_of_clevr_objects,
 }
 
