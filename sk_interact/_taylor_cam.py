@@ -79,6 +79,13 @@ def class_probability(logits: torch.Tensor, classes: torch.Tensor) -> torch.Tens
     return torch.where(largest, stable, plain)
 
 
+def _n_flat(S: np.ndarray) -> int:
+    """How many of the ``(B, n, n)`` salience matrices are zero off the diagonal."""
+    if S.shape[1] < 2:
+        return 0
+    return int((S[:, ~np.eye(S.shape[1], dtype=bool)] == 0).all(axis=1).sum())
+
+
 class TaylorCAMExplainer(BaseEstimator):
     """Interactions between image regions, by Hessian-CAM (Taylor-CAM of order 2).
 
@@ -488,20 +495,22 @@ class TaylorCAMExplainer(BaseEstimator):
                 S = S * (1 - torch.eye(S.shape[1], dtype=S.dtype, device=S.device))
             blocks.append(S.cpu().numpy())
         S = np.concatenate(blocks)
-        off_diagonal = ~np.eye(S.shape[1], dtype=bool)
-        flat = (S[:, off_diagonal] == 0).all(axis=1)
-        if S.shape[1] > 1 and flat.any():
+        self._warn_if_flat(_n_flat(S), len(S))
+        return S
+
+    def _warn_if_flat(self, n_flat: int, n_images: int) -> None:
+        """Warn that ``n_flat`` images have no interaction salience at all."""
+        if n_flat:
             warnings.warn(
-                f"the Hessian-CAM saliences of {int(flat.sum())} of {len(S)} images are "
-                "all zero, so their region pairs are tied and any order of them is "
+                f"the Hessian-CAM saliences of {n_flat} of {n_images} images are all "
+                "zero, so their region pairs are tied and any order of them is "
                 "arbitrary: the network is piecewise linear downstream of target_layer "
                 f"(e.g. ReLU layers) on the output={self.output!r} scale. Use "
                 "output='proba', whose softmax adds the curvature, or smooth activations "
                 "such as GELU.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        return S
 
     def grad_cam(self, images, target=None) -> np.ndarray:
         """Grad-CAM importance of every region (Eq. 3; Taylor-CAM of order 1).
@@ -600,9 +609,11 @@ class TaylorCAMExplainer(BaseEstimator):
         check_is_fitted(self, "module_")
         inputs = self._inputs(images)
         target = self._check_target_length(target, inputs)
-        rows = []
+        rows, n_flat, n_images = [], 0, 0
         for batch_rows, F, A, _ in self._split(inputs, target):
             S = hessian_cam(F, A, local_gradients=self.local_gradients)
+            n_flat += _n_flat(S.detach().cpu().numpy())
+            n_images += len(S)
             n_regions = S.shape[1]
             M = S + S.transpose(1, 2) if self.mutual else S
             M = M * (1 - torch.eye(n_regions, dtype=M.dtype, device=M.device))
@@ -637,6 +648,7 @@ class TaylorCAMExplainer(BaseEstimator):
                     }
                     row.update({f"box_{m}": self._box(r, grid) for m, r in enumerate(regions)})
                     rows.append(row)
+        self._warn_if_flat(n_flat, n_images)
         columns = ["image", "regions", "salience", "rank", "box_0", "box_1", "box_2"]
         return pd.DataFrame(rows, columns=columns)
 

@@ -190,6 +190,8 @@ def test_piecewise_linear_logits_warn_of_tied_pairs():
     assert np.all(S == 0)
     with pytest.warns(UserWarning, match="output='logit' scale"):
         logit.explain(images)
+    with pytest.warns(UserWarning, match="saliences of 4 of 4 images are all zero"):
+        logit.set_params(order=3).explain(images)
     proba = TaylorCAMExplainer(model=model, target_layer="conv").fit()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
