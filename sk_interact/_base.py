@@ -6,16 +6,13 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from sk_interact._ranking import feature_names_of
 
 __all__ = [
     "InteractionRankingMixin",
-    "encode_classes",
-    "encode_target",
     "refuse_text_columns",
-    "resolve_task",
     "validate_fit_data",
 ]
 
@@ -31,30 +28,6 @@ def refuse_text_columns(X) -> None:
             )
 
 
-def resolve_task(task: str, y) -> str:
-    """``task``, or for "auto" what ``y`` is: integer-valued targets count as classes."""
-    if task != "auto":
-        return task
-    return "classification" if type_of_target(y) in ("binary", "multiclass") else "regression"
-
-
-def encode_classes(estimator, y, target) -> np.ndarray:
-    """Set ``estimator.classes_`` from ``y``; return the class codes ``0..C-1``.
-
-    Raises a ValueError for a single class, or a ``target`` that is not a class.
-    """
-    check_classification_targets(y)
-    encoder = LabelEncoder().fit(y)
-    estimator.classes_ = encoder.classes_
-    if len(estimator.classes_) < 2:
-        raise ValueError("y has a single class; classification needs at least two.")
-    if target is not None and target not in set(estimator.classes_.tolist()):
-        raise ValueError(
-            f"target={target!r} is not a class of y; classes are {estimator.classes_.tolist()}."
-        )
-    return encoder.transform(y)
-
-
 def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
     """``fit``'s checks: numeric columns, finite values, two features or more."""
     refuse_text_columns(X)
@@ -68,20 +41,6 @@ def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
     )
 
 
-def encode_target(estimator, y) -> np.ndarray:
-    """Set ``estimator.task_`` (and ``classes_``); return what the network trains on.
-
-    Class codes ``0..C-1`` for classification, float64 values for regression (where a
-    ``target`` class makes no sense and is refused).
-    """
-    estimator.task_ = resolve_task(estimator.task, y)
-    if estimator.task_ == "classification":
-        return encode_classes(estimator, y, estimator.target)
-    if estimator.target is not None:
-        raise ValueError("target is for classification; leave it None for regression.")
-    return np.asarray(y, dtype=np.float64)
-
-
 class InteractionRankingMixin:
     """Adds :meth:`rank_interactions` to an estimator with an ``interactions_`` frame."""
 
@@ -91,10 +50,7 @@ class InteractionRankingMixin:
         As in scikit-learn, ``feature_names_in_`` itself only exists for DataFrames:
         setting it for arrays would make every later call with an array warn.
         """
-        names = getattr(self, "feature_names_in_", None)
-        if names is not None:
-            return [str(name) for name in names]
-        return [f"x{i}" for i in range(self.n_features_in_)]
+        return feature_names_of(self)
 
     def rank_interactions(self, order: int | None = None, top: int | None = None) -> pd.DataFrame:
         """The fitted ranking, optionally of one order and cut to the strongest ``top``.
@@ -120,6 +76,13 @@ class InteractionRankingMixin:
                 raise ValueError(f"{name} must be a positive integer or None, got {value!r}.")
         ranking = self.interactions_
         if order is not None:
+            fitted = sorted(int(o) for o in ranking["order"].unique())
+            if order not in fitted:
+                raise ValueError(
+                    f"order={order} was not ranked: this estimator was fitted with "
+                    f"order={getattr(self, 'order', max(fitted, default=2))} and ranked the "
+                    f"orders {fitted}; refit with order={order} (or higher)."
+                )
             ranking = ranking[ranking["order"] == order]
         if top is not None:
             ranking = ranking.head(top)

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["RANKING_COLUMNS", "check_frame", "ranking_frame"]
+__all__ = [
+    "RANKING_COLUMNS",
+    "check_frame",
+    "check_ranking",
+    "default_feature_names",
+    "feature_names_of",
+    "ranking_frame",
+]
 
 #: Columns every ranking has, in this order; ``strength_std`` follows when known.
 RANKING_COLUMNS = ["features", "indices", "order", "strength", "effect"]
@@ -25,6 +32,50 @@ def check_frame(frame, columns: Sequence[str], *, name: str, what: str, missing_
     if missing:
         raise ValueError(f"{name} is missing the column(s) {missing}: {missing_hint}")
     return frame
+
+
+def check_ranking(
+    ranking, columns: Sequence[str] = RANKING_COLUMNS, *, name: str = "ranking", use: str = ""
+) -> pd.DataFrame:
+    """``ranking`` itself, after checking it is an interaction ranking with ``columns``.
+
+    The one check of the ranking schema that estimators, metrics, I/O, plots and the
+    command line share. Raises a TypeError when ``ranking`` is not a DataFrame and a
+    ValueError naming the missing columns; ``use`` says what needs them (e.g.
+    ``"this plot"``).
+    """
+    needs = f"{use} needs" if use else "a ranking has"
+    return check_frame(
+        ranking,
+        columns,
+        name=name,
+        what="such as an estimator's interactions_",
+        missing_hint=f"{needs} the columns {list(columns)}, like an estimator's interactions_.",
+    )
+
+
+def default_feature_names(n_features: int) -> list[str]:
+    """The names of unnamed columns: ``x0 … x{d-1}``.
+
+    Examples
+    --------
+    >>> default_feature_names(3)
+    ['x0', 'x1', 'x2']
+    """
+    return [f"x{i}" for i in range(n_features)]
+
+
+def feature_names_of(estimator, n_features: int | None = None) -> list[str] | None:
+    """The names a fitted estimator's rankings use for its features.
+
+    ``feature_names_in_`` when it was fitted on a DataFrame, else ``x0 … x{d-1}`` for
+    ``n_features_in_`` (or ``n_features``) columns; None when neither is known.
+    """
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return [str(name) for name in names]
+    n_features = getattr(estimator, "n_features_in_", n_features)
+    return None if n_features is None else default_feature_names(int(n_features))
 
 
 def ranking_frame(

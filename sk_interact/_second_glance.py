@@ -9,8 +9,6 @@ offered beside it, on the same fitted primary.
 
 from __future__ import annotations
 
-import copy
-import functools
 import itertools
 import math
 import numbers
@@ -20,49 +18,38 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.metrics import r2_score
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import (
-    InteractionRankingMixin,
-    encode_target,
-    refuse_text_columns,
-    validate_fit_data,
-)
+from sk_interact._base import InteractionRankingMixin, validate_fit_data
 from sk_interact._derivatives import (
     gradient,
     jacobian,
     mixed_partials,
-    module_dtype,
     smoothed_gradient,
     smoothed_hessian,
     smoothed_mixed_partials,
 )
 from sk_interact._derivatives import hessian as exact_hessian
+from sk_interact._explained_network import (
+    TRAINING_PARAMETER_CONSTRAINTS,
+    ExplainedNetwork,
+    TrainingSettings,
+    encode_target,
+)
 from sk_interact._networks import (
     ACTIVATIONS,
-    MLP,
-    ClassOutput,
-    ElementwiseAffine,
-    RegressionOutput,
     check_hidden_layer_sizes,
     piecewise_linear_layers,
     softplus_copy,
 )
 from sk_interact._ranking import ranking_frame
-from sk_interact._tnid import _scale
-from sk_interact._training import (
-    LR_SCHEDULES,
-    cached_fit_network,
-    fit_network,
-    prediction_net,
-    progress,
-    seed_from_random_state,
-)
+from sk_interact._training import progress, seed_from_random_state
 
 __all__ = ["SecondGlanceExplainer"]
 
@@ -256,18 +243,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         "n_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "softplus_beta": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_samples": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
-        "lr_schedule": [StrOptions(set(LR_SCHEDULES))],
-        "task": [StrOptions({"auto", "regression", "classification"})],
-        "output": [StrOptions({"logit", "proba"})],
-        "target": "no_validation",
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -289,6 +265,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         patience=10,
         validation_fraction=0.1,
         lr_schedule="constant",
+        memory="auto",
         task="auto",
         output="logit",
         target=None,
@@ -312,6 +289,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.lr_schedule = lr_schedule
+        self.memory = memory
         self.task = task
         self.output = output
         self.target = target
@@ -348,100 +326,48 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             )
 
     # --------------------------------------------------------------------- primary
-    def _primary_task(self) -> str:
-        if self.task_ == "regression":
-            return "regression"
-        return "binary" if len(self.classes_) == 2 else "classification"
-
-    def _train_primary(self, X, y_fit, seed):
-        task = self._primary_task()
-        n_outputs = len(self.classes_) if task == "classification" else 1
-        hidden = check_hidden_layer_sizes(self.primary_hidden)
-        factory = functools.partial(MLP, X.shape[1], hidden, "relu", n_outputs)
-        targets = y_fit.astype(np.int64 if task == "classification" else np.float64)
-        if task == "binary":
-            targets = targets.astype(np.float32)
-        settings = self._training_settings(task=task)
-        if isinstance(self.random_state, numbers.Integral):
-            key = ("MLP", X.shape[1], hidden, "relu", n_outputs)
-            return cached_fit_network(key, factory, X, targets, random_state=seed, **settings)
-        return fit_network(factory, X, targets, random_state=seed, **settings)
-
-    def _training_settings(self, **overrides) -> dict:
-        return dict(
-            standardize=True,
-            max_epochs=self.max_epochs,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            validation_fraction=self.validation_fraction,
-            lr_schedule=self.lr_schedule,
-            device=str(self.device),
-            verbose=self.verbose,
-            **overrides,
+    def _fit_primary(self, X, y_fit, seed) -> ExplainedNetwork:
+        """M1: a ReLU MLP trained here (one logit for two classes), or the user's."""
+        n_classes = len(self.classes_) if self.task_ == "classification" else 1
+        if self.primary is not None:
+            network = ExplainedNetwork.adopt(
+                self.primary,
+                X,
+                y_fit,
+                task=self.task_,
+                n_classes=n_classes,
+                device=self.device,
+                parameter="primary",
+            )
+            if not piecewise_linear_layers(network.nets[0].module_):
+                warnings.warn(
+                    "primary has no ReLU-type layers (nn.ReLU, nn.LeakyReLU, ...): if it is "
+                    "smooth, its exact Hessian exists and needs no surrogate; compute it "
+                    "with TNIDDetector(net=primary) or sk_interact.derivatives.hessian.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return network
+        return ExplainedNetwork.train(
+            X,
+            y_fit,
+            task=self.task_,
+            n_classes=n_classes,
+            hidden_layer_sizes=self.primary_hidden,
+            activation="relu",
+            seeds=[seed],
+            settings=TrainingSettings.of(self),
+            memory=self.memory,
+            cacheable=isinstance(self.random_state, numbers.Integral),
+            binary_logit=True,
         )
 
-    def _adopt_primary(self, X):
-        """A copy of the user's trained primary as a skorch net, checked against ``X``."""
-        if isinstance(self.primary, NeuralNet):
-            net = copy.deepcopy(self.primary)
-            module = net.module_
-        else:
-            module = copy.deepcopy(self.primary).eval()
-            n_classes = len(self.classes_) if self.task_ == "classification" else None
-            net = prediction_net(module, task=self._primary_task(), n_classes=n_classes)
-        if not piecewise_linear_layers(module):
-            warnings.warn(
-                "primary has no ReLU-type layers (nn.ReLU, nn.LeakyReLU, ...): if it is "
-                "smooth, its exact Hessian exists and needs no surrogate; compute it with "
-                "TNIDDetector(net=primary) or sk_interact.derivatives.hessian.",
-                UserWarning,
-                stacklevel=3,
-            )
-        probe = torch.as_tensor(X[:2], dtype=module_dtype(module, torch.float32))
-        try:
-            with torch.no_grad():
-                out = module(probe.to(self._device()))
-        except (RuntimeError, ValueError, IndexError) as exc:
-            raise ValueError(
-                f"primary cannot take X with {X.shape[1]} features ({exc}); pass the "
-                "columns the network was trained on."
-            ) from None
-        widths = {1} if self.task_ == "regression" else {1, len(self.classes_)}
-        width = 1 if out.ndim == 1 else out.shape[-1]
-        if out.ndim > 2 or width not in widths:
-            raise ValueError(
-                f"primary returns outputs of shape {tuple(out.shape)} for 2 rows; expected "
-                f"(2, {' or '.join(map(str, sorted(widths)))}) for {self.task_}."
-            )
-        return net
-
-    def _device(self) -> torch.device:
-        return torch.device(self.device)
-
-    def _head(self, output: str) -> nn.Module:
-        if self.task_ == "regression":
-            return RegressionOutput(self._y_scale)
-        module = self.primary_.module_
-        leaves = list(module.modules())
-        probabilities = isinstance(getattr(self.primary_, "criterion_", None), nn.NLLLoss) or (
-            isinstance(leaves[-1], nn.Sigmoid | nn.Softmax)
-        )
-        return ClassOutput(self._class_position, output, probabilities)
-
-    def _function(self, output: str, module: nn.Module | None = None) -> nn.Sequential:
-        """The explained scalar output as a function of standardized features."""
-        module = self.primary_.module_ if module is None else module
-        dtype = module_dtype(module, torch.float32)
-        unscale = ElementwiseAffine(
-            torch.as_tensor(self._x_scale, dtype=dtype), torch.as_tensor(self._x_mean, dtype=dtype)
-        ).to(self._device())
-        return nn.Sequential(unscale, module, self._head(output)).eval()
+    def _function(self, output: str, variant=None) -> nn.Sequential:
+        """M1's explained scalar output as a function of standardized features."""
+        return self.network_.function(output, self._class_position, variant=variant)
 
     def _standardize(self, X: np.ndarray) -> torch.Tensor:
-        dtype = module_dtype(self.primary_.module_, torch.float32)
-        Z = (X - self._x_mean) / self._x_scale
-        return torch.as_tensor(Z, dtype=dtype, device=self._device())
+        return self.network_.standardize(X)
 
     # ------------------------------------------------------------------ surrogates
     def _train_surrogates(self, Z: np.ndarray, G: np.ndarray, seeds: list[int], rng) -> None:
@@ -452,37 +378,45 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             n_held = min(n - 2, math.ceil(self.validation_fraction * n))
         order = rng.permutation(n)
         held, train = (order[:n_held], order[n_held:]) if n_held > 0 else (order, order)
-        hidden = check_hidden_layer_sizes(self.surrogate_hidden)
-        cache = isinstance(self.random_state, numbers.Integral)
         targets, previous = G, _strict_sets(d, 1)
-        self.surrogates_, self.surrogate_r2_ = [], {}
-        Z_tensor = torch.as_tensor(Z, dtype=torch.float32)
+        self._surrogates, self.surrogate_r2_ = [], {}
         for level, seed in zip(range(2, self.order + 1), seeds, strict=True):
-            factory = functools.partial(MLP, d, hidden, self.surrogate_activation, targets.shape[1])
-            settings = self._training_settings(task="regression")
-            if cache:
-                key = ("surrogate", d, hidden, self.surrogate_activation, targets.shape[1])
-                net = cached_fit_network(
-                    key, factory, Z[train], targets[train], random_state=seed, **settings
-                )
-            else:
-                net = fit_network(factory, Z[train], targets[train], random_state=seed, **settings)
-            predicted = net.predict(Z[held].astype(np.float32)).reshape(len(held), -1)
-            self.surrogates_.append(net)
+            surrogate = ExplainedNetwork.train(
+                Z[train],
+                targets[train],
+                task="regression",
+                hidden_layer_sizes=self.surrogate_hidden,
+                activation=self.surrogate_activation,
+                seeds=[seed],
+                settings=TrainingSettings.of(self),
+                memory=self.memory,
+                cacheable=isinstance(self.random_state, numbers.Integral),
+            )
+            self._surrogates.append(surrogate)
+            predicted = surrogate.predict_outputs(Z[held])
             self.surrogate_r2_[level] = _weighted_r2(targets[held], predicted)
             if level < self.order:
                 sets = _strict_sets(d, level)
+                Z_tensor = self._standardize(self._x_from_z(Z))
                 targets = np.concatenate(
                     [
-                        _set_entries(
-                            self._surrogate_jacobian(level, Z_tensor[rows]), previous, sets
-                        )
-                        .double()
-                        .numpy()
+                        self._set_effects(level, Z_tensor[rows], previous, sets).double().numpy()
                         for rows in self._row_blocks(n, level)
                     ]
                 )
                 previous = sets
+        self.surrogates_ = [surrogate.nets[0] for surrogate in self._surrogates]
+
+    def _x_from_z(self, Z: np.ndarray) -> np.ndarray:
+        return Z * self.network_.x_scale + self.network_.x_mean
+
+    def _set_effects(self, level, Z: torch.Tensor, previous, sets, J=None) -> torch.Tensor:
+        """Effects ``(B, S)`` of ``sets`` read off surrogate ``M_level``'s Jacobian ``J``;
+        0 for a set with a constant feature (M1 does not depend on it)."""
+        J = self._surrogate_jacobian(level, Z) if J is None else J
+        values = _set_entries(J, previous, sets)
+        values[:, torch.as_tensor(self.network_.sets_with_constant(sets))] = 0
+        return values
 
     def _row_blocks(self, n: int, level: int):
         width = math.comb(self.n_features_in_, level - 1) * self.n_features_in_
@@ -492,8 +426,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
 
     def _surrogate_jacobian(self, level: int, Z: torch.Tensor) -> torch.Tensor:
         """``(B, m, d)``: the Jacobian of surrogate ``M_level`` at standardized points."""
-        module = self.surrogates_[level - 2].module_
-        return jacobian(module, Z.to(module_dtype(module, torch.float32)).to(self._device()))
+        return jacobian(self._surrogates[level - 2].module(), Z)
 
     # ---------------------------------------------------------------- estimates
     def _generator(self) -> torch.Generator:
@@ -505,7 +438,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         if method == "surrogate":
             previous = _strict_sets(self.n_features_in_, level - 1)
             J = self._surrogate_jacobian(level, Z)
-            return _set_entries(J, previous, sets), J
+            return self._set_effects(level, Z, previous, sets, J), J
         if method == "smoothhess":
             return smoothed_mixed_partials(
                 self._function(self.output),
@@ -518,8 +451,8 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         return mixed_partials(self._smooth_function(self.output), Z, sets), None
 
     def _smooth_function(self, output: str) -> nn.Sequential:
-        smooth, _ = softplus_copy(self.primary_.module_, beta=float(self.softplus_beta))
-        return self._function(output, smooth.eval())
+        beta = float(self.softplus_beta)
+        return self._function(output, variant=lambda module: softplus_copy(module, beta=beta)[0])
 
     def _rank(self, X: np.ndarray) -> tuple[pd.DataFrame, float]:
         """The ranking over the rows of ``X``, and M2's mean relative asymmetry there
@@ -568,6 +501,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         X, y = validate_fit_data(self, X, y, ensure_min_samples=3)
         self._check_parameters(X.shape[1])
         y_fit = encode_target(self, y)
+        self._class_position = 0
         if self.task_ == "classification":
             target = self.classes_[-1] if self.target is None else self.target
             self._class_position = int(np.searchsorted(self.classes_, target))
@@ -579,12 +513,10 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         split_rng = np.random.RandomState(seed_from_random_state(rng))
         rows_rng = np.random.RandomState(seed_from_random_state(rng))
 
-        self._x_mean, self._x_scale = X.mean(axis=0), _scale(X)
-        self._y_scale = _scale(y_fit[:, None])[0] if self.task_ == "regression" else 1.0
-        if self.primary is None:
-            self.primary_ = self._train_primary(X, y_fit, primary_seed)
-        else:
-            self.primary_ = self._adopt_primary(X)
+        self.network_ = self._fit_primary(X, y_fit, primary_seed)
+        self.primary_ = self.network_.nets[0]
+        self.validation_score_ = self.network_.validation_score(X, y_fit)
+        self.network_.warn_constant(self._feature_names())
         if self.hessian_method == "softplus":
             _, replaced = softplus_copy(self.primary_.module_, beta=1.0)
             if not replaced:
@@ -594,8 +526,8 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                     "hessian_method='surrogate' or 'smoothhess'."
                 )
 
-        Z = (X - self._x_mean) / self._x_scale
-        self.surrogates_, self.surrogate_r2_ = [], {}
+        Z = self._standardize(X).cpu().double().numpy()
+        self._surrogates, self.surrogates_, self.surrogate_r2_ = [], [], {}
         if self.hessian_method == "surrogate":
             G = self._gradients(X, self.output)
             self._train_surrogates(Z, G, surrogate_seeds, split_rng)
@@ -608,7 +540,6 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     # ------------------------------------------------------------------ local view
     def _check_X(self, X) -> np.ndarray:
         check_is_fitted(self, "interactions_")
-        refuse_text_columns(X)
         return validate_data(self, X, reset=False, dtype=np.float64)
 
     def _output(self, output: str | None) -> str:
@@ -688,6 +619,9 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             H = exact_hessian(self._smooth_function(output), Z)
         else:
             H = torch.cat([self._surrogate_jacobian(2, Z[r]) for r in self._row_blocks(len(X), 2)])
+            constant = torch.as_tensor(self.network_.constant, device=H.device)
+            H[:, constant, :] = 0  # M1 does not depend on a constant feature
+            H[:, :, constant] = 0
             if symmetrize:
                 H = (H + H.transpose(1, 2)) / 2
             if self.task_ == "classification" and output != self.output:
@@ -736,18 +670,41 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         names = self._feature_names()
         return np.asarray([f"{names[i]}:{names[j]}" for i, j in self._pairs()], dtype=object)
 
-    def score(self, X, y=None, sample_weight=None) -> float:
+    # --------------------------------------------------------------- predictions
+    def predict(self, X) -> np.ndarray:
+        """The primary M1's predictions: values (regression) or class labels."""
+        X = self._check_X(X)
+        if self.task_ == "regression":
+            return self.network_.predict_values(X)
+        return self.classes_[self.network_.predict_codes(X)]
+
+    @available_if(lambda self: getattr(self, "task_", self.task) != "regression")
+    def predict_proba(self, X) -> np.ndarray:
+        """The primary M1's class probabilities, shape ``(n_samples, n_classes)``."""
+        return self.network_.predict_proba(self._check_X(X))
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R² (regression) or accuracy (classification) of the primary M1 on ``(X, y)``.
+
+        The scikit-learn convention, so ``cross_val_score`` and ``GridSearchCV`` score
+        the explained network; the surrogate's fit is :meth:`surrogate_score` and
+        ``surrogate_r2_``.
+        """
+        metric = r2_score if self.task_ == "regression" else accuracy_score
+        return float(metric(y, self.predict(X), sample_weight=sample_weight))
+
+    def surrogate_score(self, X, sample_weight=None) -> float:
         """R² of the differentiated model's gradients against M1's exact gradients on X.
 
         For the surrogate method this is M2's R² (the paper's figure of merit); for
         SmoothHess the smoothed gradient, for the softplus swap the copy's gradient.
-        ``y`` is ignored. Variance-weighted over the features.
+        Variance-weighted over the features.
         """
         X = self._check_X(X)
         Z = self._standardize(X)
         G = self._gradients(X, self.output)
         if self.hessian_method == "surrogate":
-            predicted = self.surrogates_[0].predict(Z.float().cpu().numpy())
+            predicted = self._surrogates[0].predict_outputs(Z.cpu().double().numpy())
         elif self.hessian_method == "smoothhess":
             predicted = smoothed_gradient(
                 self._function(self.output),

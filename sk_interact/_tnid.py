@@ -5,8 +5,6 @@ Lerman, Venuto, Kautz and Xu (ICCV 2021), §3 and Appendix C (Algorithm 1).
 
 from __future__ import annotations
 
-import copy
-import functools
 import itertools
 import math
 import numbers
@@ -23,31 +21,17 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import (
-    InteractionRankingMixin,
+from sk_interact._base import InteractionRankingMixin, validate_fit_data
+from sk_interact._derivatives import hessian, mixed_partials
+from sk_interact._explained_network import (
+    TRAINING_PARAMETER_CONSTRAINTS,
+    ExplainedNetwork,
+    TrainingSettings,
     encode_target,
-    refuse_text_columns,
-    validate_fit_data,
 )
-from sk_interact._derivatives import hessian, mixed_partials, module_dtype
-from sk_interact._networks import (
-    ACTIVATIONS,
-    MLP,
-    ClassOutput,
-    RegressionOutput,
-    check_hidden_layer_sizes,
-)
+from sk_interact._networks import ACTIVATIONS, check_hidden_layer_sizes
 from sk_interact._ranking import ranking_frame
-from sk_interact._training import (
-    LR_SCHEDULES,
-    cached_fit_ensemble,
-    cached_fit_network,
-    fit_ensemble,
-    fit_network,
-    prediction_net,
-    progress,
-    seed_from_random_state,
-)
+from sk_interact._training import progress, seed_from_random_state
 
 __all__ = ["TNIDDetector"]
 
@@ -55,12 +39,6 @@ REPRESENTATIVES = ("mean", "median", "min", "max", "mode", "random")
 AGGREGATIONS = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max}
 # More subsets than this at the exhaustive order is a mistake, not a computation.
 _MAX_EXHAUSTIVE_SETS = 5_000_000
-
-
-def _scale(values: np.ndarray) -> np.ndarray:
-    """Standard deviations per column, 1 where a column is constant."""
-    std = values.std(axis=0)
-    return np.where(std > 0, std, 1.0)
 
 
 def _column_modes(Z: np.ndarray) -> np.ndarray:
@@ -193,10 +171,23 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
-        or class logits ``(n, C)``.
+        or class logits ``(n, C)`` (one logit for two classes; probabilities when it
+        ends in ``nn.Softmax``/``nn.Sigmoid`` or a skorch net trains it with
+        ``NLLLoss``). Its input width, outputs, kind (regressor or classifier) and
+        device are checked before any work.
+    memory : "auto", None, str or joblib.Memory, default="auto"
+        Cache of trained networks, so that re-fitting on the same data with only the
+        explanation parameters changed (``order``, ``k``, ... as ``GridSearchCV``
+        does) trains nothing. "auto": an in-process cache, used only when
+        ``random_state`` is an int (other random states would not reproduce the
+        network); None: never cache; a path or ``joblib.Memory``: a disk cache, which
+        processes share (``GridSearchCV(n_jobs=...)``), as in scikit-learn's
+        ``Pipeline(memory=...)``.
     task : {"auto", "regression", "classification"}, default="auto"
-        "auto" reads it from ``y`` (:func:`~sklearn.utils.multiclass.type_of_target`:
-        integer-valued targets count as classes).
+        "auto" reads it from ``y``: labels (text, boolean, categories) and numbers
+        that are all whole with at most 20 distinct values are classes; any other
+        numeric ``y`` is a regression target. Between 11 and 50 whole values, a
+        ``UserWarning`` says which way it went.
     output : {"logit", "proba"}, default="logit"
         Scale of a classifier's output that is differentiated: the class log-odds
         ``log p / (1 − p)`` or the probability (the paper's softmax output).
@@ -220,6 +211,15 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         ``order``, ``strength``, ``effect``, ``strength_std``.
     net_ : skorch.NeuralNet
         The (first) fitted network; all of them are in ``nets_``.
+    network_ : ExplainedNetwork
+        The networks with their scalings, task and the function the kernels
+        differentiate (:mod:`sk_interact._explained_network`).
+    validation_score_ : float or None
+        R² (regression) or accuracy (classification) of the networks on the
+        ``validation_fraction`` of the rows they did not train on; None for an adopted
+        ``net`` (its training rows are unknown: score it on data of your own) or
+        without a hold-out. Interactions of a network that has not learnt the target
+        explain the network, not the data.
     nets_ : list of skorch.NeuralNet
         The ``n_estimators`` fitted networks.
     representatives_ : DataFrame
@@ -234,10 +234,14 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    **Units.** Effects are derivatives with respect to standardized features,
-    ``∂^l F / ∂z_I = ∂^l F / ∂x_I · Π_{i∈I} σ_i``, so strengths compare across features
-    of different units; a regression output is divided by the standard deviation of
-    ``y``.
+    **Units.** Effects are derivatives with respect to standardized features
+    ``z = (x − mean) / σ``, ``∂^l F / ∂z_I = ∂^l F / ∂x_I · Π_{i∈I} σ_i``, so strengths
+    compare across features of different units and do not change when a feature is
+    rescaled; a regression output is divided by the standard deviation of ``y``. The
+    kernels differentiate in those units directly (no product of scales afterwards),
+    so features of any magnitude (1e-12 or 1e30) give the same ranking. A constant
+    feature (standard deviation at most 1e-6 of its largest magnitude) is held fixed:
+    it is named in a ``UserWarning`` and every set containing it has strength 0.
 
     **Strength.** Regression: mean over representatives of the squared cross partial
     (§3 of [1]_), ``effect`` the mean signed one. Binary classification: ``effect`` is
@@ -294,22 +298,11 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         "aggregation": [StrOptions(set(AGGREGATIONS))],
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left"), None],
-        "lr_schedule": [StrOptions(set(LR_SCHEDULES))],
         "standardize": ["boolean"],
         "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_interaction_features": [Interval(numbers.Integral, 0, None, closed="left")],
         "net": [NeuralNet, nn.Module, None],
-        "task": [StrOptions({"auto", "regression", "classification"})],
-        "output": [StrOptions({"logit", "proba"})],
-        "target": "no_validation",
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -332,6 +325,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         n_estimators=1,
         n_interaction_features=10,
         net=None,
+        memory="auto",
         task="auto",
         output="logit",
         target=None,
@@ -356,6 +350,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         self.n_estimators = n_estimators
         self.n_interaction_features = n_interaction_features
         self.net = net
+        self.memory = memory
         self.task = task
         self.output = output
         self.target = target
@@ -404,69 +399,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
 
     def _check_X(self, X) -> np.ndarray:
         """Validate features after fitting: numeric, finite, the fitted columns."""
-        refuse_text_columns(X)
+        check_is_fitted(self, "interactions_")
         return validate_data(self, X, reset=False, dtype=np.float64)
-
-    # -------------------------------------------------------------------- training
-    def _fit_networks(self, X, y_fit, n_classes: int, seeds) -> list:
-        """Train ``n_estimators`` networks (reusing cached ones for integer seeds)."""
-        n_outputs = 1 if self.task_ == "regression" else n_classes
-        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        factory = functools.partial(MLP, X.shape[1], hidden, self.activation, n_outputs)
-        settings = dict(
-            task=self.task_,
-            standardize=self.standardize,
-            max_epochs=self.max_epochs,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            validation_fraction=self.validation_fraction,
-            lr_schedule=self.lr_schedule,
-            device=str(self.device),
-            verbose=self.verbose,
-        )
-        cache = isinstance(self.random_state, numbers.Integral)
-        if self.task_ == "regression" and len(seeds) > 1:
-            # One batched ensemble: the members train together at little extra cost.
-            del settings["task"]
-            architecture = (X.shape[1], hidden, self.activation)
-            fit = cached_fit_ensemble if cache else fit_ensemble
-            return fit(len(seeds), architecture, X, y_fit, random_state=seeds[0], **settings)
-        if cache:
-            key = ("MLP", X.shape[1], hidden, self.activation, n_outputs)
-            return [
-                cached_fit_network(key, factory, X, y_fit, random_state=s, **settings)
-                for s in seeds
-            ]
-        return [fit_network(factory, X, y_fit, random_state=s, **settings) for s in seeds]
-
-    def _adopt_network(self):
-        """Wrap a given trained net or module (a copy) as a skorch net."""
-        if isinstance(self.net, NeuralNet):
-            if not getattr(self.net, "initialized_", False):
-                raise ValueError(
-                    "net is a skorch net that has not been fitted; fit it first or pass "
-                    "net=None to let TNIDDetector train one."
-                )
-            return copy.deepcopy(self.net)
-        n_classes = len(self.classes_) if self.task_ == "classification" else None
-        module = copy.deepcopy(self.net).eval()
-        return prediction_net(module, task=self.task_, n_classes=n_classes, device=self.device)
-
-    # ---------------------------------------------------------------- explanation
-    def _output_functions(self, net, classes: list[int], output=None) -> list[nn.Sequential]:
-        """Scalar functions of raw features ``(n, d) -> (n,)``, one per explained class.
-
-        Each is ``Sequential(network, head)``, so the kernels see the network's leading
-        linear layers and can differentiate in its first hidden layer.
-        """
-        if self.task_ == "regression":
-            return [nn.Sequential(net.module_, RegressionOutput(self._y_scale))]
-        probabilities = isinstance(net.criterion_, nn.NLLLoss)
-        return [
-            nn.Sequential(net.module_, ClassOutput(c, output or self.output, probabilities))
-            for c in classes
-        ]
 
     def _explained_classes(self) -> list[int]:
         if self.task_ == "regression":
@@ -476,19 +410,31 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         return [1] if len(self.classes_) == 2 else list(range(len(self.classes_)))
 
     def _per_network_and_class(self, kernel, points: np.ndarray, *args, output=None) -> np.ndarray:
-        """``kernel(f, points, *args)`` for every network and explained class: ``(E, C, ...)``."""
-        out = []
-        for net in self.nets_:
-            X = torch.as_tensor(points, dtype=module_dtype(net.module_))
-            functions = self._output_functions(net, self._classes_explained, output)
-            out.append([kernel(f, X, *args).cpu().double().numpy() for f in functions])
-        return np.asarray(out)
+        """``kernel(f, Z, *args)`` for every network and explained class: ``(E, C, ...)``.
+
+        ``f`` is the explained output as a function of standardized features
+        (:meth:`~sk_interact._explained_network.ExplainedNetwork.function`).
+        """
+        network = self.network_
+        Z = network.standardize(points)
+        return np.asarray(
+            [
+                [
+                    kernel(network.function(output or self.output, c, member), Z, *args)
+                    .cpu()
+                    .double()
+                    .numpy()
+                    for c in self._classes_explained
+                ]
+                for member in network.members()
+            ]
+        )
 
     def _cross_partials(self, points: np.ndarray, sets: list[tuple[int, ...]]) -> np.ndarray:
         """Signed effects ``(E, C, R, S)`` for every net, explained class, point and set."""
-        sets_tensor = torch.as_tensor(sets, dtype=torch.int64)
-        scale = np.prod(self._x_scale[np.asarray(sets)], axis=1)  # to standardized units
-        return self._per_network_and_class(mixed_partials, points, sets_tensor) * scale
+        return self._per_network_and_class(
+            mixed_partials, points, torch.as_tensor(sets, dtype=torch.int64)
+        )
 
     def _cross_partials_with_progress(self, points, sets, level: int) -> np.ndarray:
         """:meth:`_cross_partials`, in about 20 blocks of sets behind a bar when verbose."""
@@ -525,26 +471,36 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         X, y = validate_fit_data(self, X, y)
         self._check_parameters(X.shape[1])
         y_fit = encode_target(self, y)
-        if self.task_ == "classification":
-            y_fit = y_fit.astype(np.int64)
-        else:
-            y = y_fit
+        n_classes = len(self.classes_) if self.task_ == "classification" else 1
 
         rng = check_random_state(self.random_state)
         # Representatives first: they do not depend on how many networks are trained.
         representatives_rng = np.random.RandomState(seed_from_random_state(rng))
         seeds = [seed_from_random_state(rng) for _ in range(self.n_estimators)]
         if self.net is None:
-            n_classes = len(self.classes_) if self.task_ == "classification" else 1
-            self.nets_ = self._fit_networks(X, y_fit, n_classes, seeds)
+            self.network_ = ExplainedNetwork.train(
+                X,
+                y_fit,
+                task=self.task_,
+                n_classes=n_classes,
+                hidden_layer_sizes=self.hidden_layer_sizes,
+                activation=self.activation,
+                seeds=seeds,
+                settings=TrainingSettings.of(self),
+                memory=self.memory,
+                cacheable=isinstance(self.random_state, numbers.Integral),
+            )
         else:
-            self.nets_ = [self._adopt_network()]
+            self.network_ = ExplainedNetwork.adopt(
+                self.net, X, y_fit, task=self.task_, n_classes=n_classes, device=self.device
+            )
+        self.nets_ = self.network_.nets
         self.net_ = self.nets_[0]
+        self.validation_score_ = self.network_.validation_score(X, y_fit)
+        self.network_.warn_constant(self._feature_names())
 
-        self._x_scale = _scale(X)
-        self._y_scale = _scale(y[:, None])[0] if self.task_ == "regression" else 1.0
         self._classes_explained = self._explained_classes()
-        Z = (X - X.mean(axis=0)) / self._x_scale
+        Z = self.network_.standardize(X).cpu().double().numpy()
         names, rows = representative_samples(Z, self.representatives, representatives_rng)
         self.representatives_ = pd.DataFrame(
             X[rows], index=pd.Index(names, name="representative"), columns=self._feature_names()
@@ -593,8 +549,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         """Per sample, the position in ``_classes_explained`` to report (multi-class)."""
         if len(self._classes_explained) == 1:
             return None
-        predicted = np.searchsorted(self.classes_, self.predict(X))
-        return predicted
+        return self.network_.predict_codes(X)
 
     def local_interactions(self, X, order: int = 2) -> pd.DataFrame:
         """Per-sample signed interaction effects of one order, in long form.
@@ -655,7 +610,6 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         if output not in (None, "logit", "proba"):
             raise ValueError(f"output must be 'logit', 'proba' or None, got {output!r}.")
         H = self._per_network_and_class(hessian, X, output=output).mean(axis=0)  # (C, n, d, d)
-        H *= np.outer(self._x_scale, self._x_scale)  # to standardized units
         chosen = self._local_class_index(X)
         return H[0] if chosen is None else H[chosen, np.arange(len(X))]
 
@@ -690,21 +644,21 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
 
     # --------------------------------------------------------------- predictions
     def predict(self, X) -> np.ndarray:
-        """The networks' prediction (mean over ``nets_``): values or class labels."""
-        check_is_fitted(self, "interactions_")
-        X = self._check_X(X).astype(np.float32)
+        """The networks' prediction (mean over ``nets_``): values or class labels.
+
+        Computed in float64 row by row independent of the batch (see
+        :class:`~sk_interact._explained_network.ExplainedNetwork`); torch's global random
+        state is not touched.
+        """
+        X = self._check_X(X)
         if self.task_ == "regression":
-            return np.mean([net.predict(X).reshape(len(X)) for net in self.nets_], axis=0)
-        return self.classes_[np.argmax(self._proba(X), axis=1)]
+            return self.network_.predict_values(X)
+        return self.classes_[self.network_.predict_codes(X)]
 
     @available_if(_is_classification)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
-        check_is_fitted(self, "interactions_")
-        return self._proba(self._check_X(X).astype(np.float32))
-
-    def _proba(self, X: np.ndarray) -> np.ndarray:
-        return np.mean([net.predict_proba(X) for net in self.nets_], axis=0)
+        return self.network_.predict_proba(self._check_X(X))
 
     def score(self, X, y, sample_weight=None) -> float:
         """R² of the predictions (regression) or their accuracy (classification)."""

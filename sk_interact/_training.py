@@ -1,27 +1,28 @@
 """skorch glue: build and fit a network for a module, reproducibly.
 
 Everything the estimators share about training lives here, once: the choice of skorch
-class and loss per task, early stopping on a validation split, Adam, seeding from
-``random_state`` (bit-reproducible on CPU), targets shaped ``(n, 1)`` float32 for
-regression, and standardization of features and targets inside the module.
+class and loss per task, early stopping on held-out rows, Adam, seeding from
+``random_state`` (bit-reproducible on CPU), targets shaped ``(n, 1)`` for regression,
+and the one feature/target scaling (:func:`standard_scaling`, with the one notion of a
+constant column). What is explained, and how, is :mod:`sk_interact._explained_network`.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import math
 import numbers
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 import numpy as np
 import torch
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from skorch import NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler
-from skorch.dataset import Dataset, ValidSplit
+from skorch.dataset import Dataset
+from skorch.helper import predefined_split
 from torch import nn
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 from torch.utils.data import default_collate
@@ -34,22 +35,14 @@ __all__ = [
     "TASKS",
     "BatchDataset",
     "EpochProgressBar",
-    "cached_fit_ensemble",
-    "cached_fit_network",
-    "clear_network_cache",
-    "data_fingerprint",
     "fit_ensemble",
     "fit_network",
     "prediction_net",
     "progress",
     "seed_from_random_state",
+    "standard_scaling",
+    "validation_rows",
 ]
-
-# Trained nets by (caller's key, data fingerprint, seed, training settings); least
-# recently used first. Sized for a 5-fold grid search (5 splits + the refit, a few nets
-# each) on small tabular networks.
-_NETWORK_CACHE: OrderedDict[Hashable, object] = OrderedDict()
-_NETWORK_CACHE_SIZE = 32
 
 #: Tasks and the skorch class each trains with. "classification" takes integer class
 #: codes 0..C-1 and a module with C logits (softmax cross-entropy); "binary" takes
@@ -171,7 +164,7 @@ def _check_training_parameters(
 
 def _check_data(X, y, task):
     """Return float32 features and task-shaped targets, copies of the caller's arrays."""
-    X = np.array(X, dtype=np.float32)  # a copy: the caller's array is never touched
+    X = np.array(X, dtype=np.float64)  # a copy: the caller's array is never touched
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}.")
     if not np.isfinite(X).all():
@@ -180,7 +173,7 @@ def _check_data(X, y, task):
     if len(y) != len(X):
         raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}.")
     if task == "regression":
-        y = y.astype(np.float32)
+        y = y.astype(np.float64)
         # skorch's MSE silently broadcasts (n,) against (n, 1) outputs: always (n, m).
         y = y.reshape(len(y), -1)
         if not np.isfinite(y).all():
@@ -198,31 +191,66 @@ def _check_data(X, y, task):
     return X, y.astype(np.int64)
 
 
-def _validation_split(y, validation_fraction, task: str, seed: int) -> ValidSplit | None:
-    """The held-out split for early stopping, or None when the data are too few.
+def validation_rows(y, validation_fraction, task: str, seed: int) -> np.ndarray | None:
+    """Positions of the rows held out to monitor training, or None when too few.
 
-    Classification splits are stratified when every class can appear on both sides;
-    a split that would leave either side empty is skipped (training loss is monitored).
+    Classification splits are stratified when every class can appear on both sides; a
+    split that would leave either side empty is skipped (training loss is monitored).
+    The held-out rows are also where an estimator measures its ``validation_score_``.
     """
     if not validation_fraction:
         return None
-    n_valid = math.ceil(validation_fraction * len(y))
-    if n_valid < 1 or len(y) - n_valid < 1:
+    n = len(y)
+    n_valid = math.ceil(validation_fraction * n)
+    if n_valid < 1 or n - n_valid < 1:
         return None
-    stratified = False
+    stratify = None
     if task != "regression":
         counts = np.unique(y, return_counts=True)[1]
-        stratified = bool(counts.min() >= 2 and n_valid >= len(counts))
-        stratified = stratified and len(y) - n_valid >= len(counts)
-    return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
+        if counts.min() >= 2 and n_valid >= len(counts) and n - n_valid >= len(counts):
+            stratify = y
+    rows = np.arange(n)
+    _, valid = train_test_split(rows, test_size=n_valid, stratify=stratify, random_state=seed)
+    return np.sort(valid)
 
 
-def _standard_scaling(A: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """Column means and standard deviations, constant columns scaled by 1."""
-    A64 = A.astype(np.float64)
-    mean, std = A64.mean(axis=0), A64.std(axis=0)
-    std[std < 10 * np.finfo(np.float32).eps * np.maximum(1.0, np.abs(mean))] = 1.0
-    return torch.as_tensor(mean, dtype=torch.float32), torch.as_tensor(std, dtype=torch.float32)
+#: A column whose standard deviation is at most this share of its largest magnitude is
+#: constant: float32 (the networks' precision, eps 1.2e-7) cannot tell its values apart.
+CONSTANT_RTOL = 1e-6
+
+
+def standard_scaling(A) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column means, scales and constant flags: the one scaling every network uses.
+
+    A column is *constant* when its standard deviation is at most ``CONSTANT_RTOL`` times
+    its largest absolute value (relative to the column's own magnitude: values around
+    1e-7 or 1e30 with a real spread are not constant); it is scaled by 1, so its
+    standardized values are ~0.
+
+    Parameters
+    ----------
+    A : array-like of shape (n_samples, n_columns)
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_columns,), float64
+    constant : ndarray of shape (n_columns,), bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mean, scale, constant = standard_scaling(np.array([[1e-7, 5.0], [3e-7, 5.0]]))
+    >>> scale.tolist(), constant.tolist()
+    ([1e-07, 1.0], [False, True])
+    """
+    A = np.asarray(A, dtype=np.float64)
+    A = A.reshape(len(A), -1)
+    mean = A.mean(axis=0)
+    # Centre by the mean before squaring: no overflow for values near 1e150.
+    std = np.sqrt(np.mean((A - mean) ** 2, axis=0))
+    magnitude = np.abs(A).max(axis=0) if len(A) else np.zeros(A.shape[1])
+    constant = ~(std > CONSTANT_RTOL * magnitude)
+    return mean, np.where(constant, 1.0, std), constant
 
 
 def fit_network(
@@ -240,6 +268,7 @@ def fit_network(
     lr_schedule: str = "constant",
     device: str | torch.device = "cpu",
     random_state=None,
+    validation_seed: int | None = None,
     verbose: int = 0,
     **net_params,
 ):
@@ -288,6 +317,9 @@ def fit_network(
         Seeds initialization, the validation split and shuffling. With an int the fit
         is bit-for-bit reproducible on CPU. torch's global random state is left as it
         was.
+    validation_seed : int, optional
+        Seed of the held-out split (default: drawn from ``random_state``); networks
+        given one seed hold out the same rows.
     verbose : int, default=0
         0 is silent; 1 shows a progress bar over the epochs (tqdm); 2 prints skorch's
         per-epoch table.
@@ -300,7 +332,8 @@ def fit_network(
     net : skorch.NeuralNet
         The fitted net, in eval mode. ``net.module_`` is a ``StandardizedNetwork``
         (with identity scalings when ``standardize=False``) whose ``network`` is the
-        trained module.
+        trained module; ``net.validation_rows_`` holds the positions of the held-out
+        rows (None without a split).
 
     Examples
     --------
@@ -322,8 +355,9 @@ def fit_network(
     seed = seed_from_random_state(random_state)
     device = torch.device(device)
 
-    train_split = _validation_split(y, validation_fraction, task, seed)
-    monitor = "train_loss" if train_split is None else "valid_loss"
+    split_seed = seed if validation_seed is None else int(validation_seed)
+    valid = validation_rows(y, validation_fraction, task, split_seed)
+    monitor = "train_loss" if valid is None else "valid_loss"
     callbacks = []
     if patience is not None:
         callbacks.append(
@@ -343,6 +377,25 @@ def fit_network(
         net_kwargs["criterion"] = nn.CrossEntropyLoss
         net_kwargs["classes"] = np.arange(int(y.max()) + 1)
 
+    # Standardize in float64 before the float32 network sees the data: a column near
+    # 1e9 with a spread of 1 keeps its spread, and 1e-7 or 1e30 columns stay in range.
+    if standardize:
+        x_mean, x_scale, _ = standard_scaling(X)
+    else:
+        x_mean, x_scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
+    y_mean = y_scale = None
+    if standardize and task == "regression":
+        y_mean, y_scale, _ = standard_scaling(y)
+        y = (y - y_mean) / y_scale
+    Z = ((X - x_mean) / x_scale).astype(np.float32)
+    y = y.astype(np.float32) if task != "classification" else y
+    train_split = None
+    if valid is not None:
+        train = np.setdiff1d(np.arange(len(Z)), valid)
+        dataset = net_params.get("dataset", BatchDataset)  # as the net builds its own
+        train_split = predefined_split(dataset(Z[valid], y[valid]))
+        Z, y = Z[train], y[train]
+
     cuda = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)
@@ -352,13 +405,6 @@ def fit_network(
                 "module must be an nn.Module or a callable that returns one, got "
                 f"{type(network).__name__}."
             )
-        if standardize:
-            x_mean, x_scale = _standard_scaling(X)
-            y_stats = _standard_scaling(y) if task == "regression" else (None, None)
-        else:
-            x_mean, x_scale = torch.zeros(X.shape[1]), torch.ones(X.shape[1])
-            y_stats = (None, None)
-        network = StandardizedNetwork(network, x_mean, x_scale, *y_stats)
         settings = {
             "max_epochs": max_epochs,
             "lr": lr,
@@ -375,73 +421,14 @@ def fit_network(
             **net_kwargs,
         }
         net = TASKS[task](network, **{**settings, **net_params})
-        net.fit(X, y)
-    net.module_.eval()
+        net.fit(Z, y)
+    # The trained network, between fixed scalings: net.predict takes raw features.
+    as32 = functools.partial(torch.as_tensor, dtype=torch.float32)
+    y_stats = (None, None) if y_mean is None else (as32(y_mean), as32(y_scale))
+    net.module_ = StandardizedNetwork(net.module_, as32(x_mean), as32(x_scale), *y_stats)
+    net.module_.to(device).eval()
+    net.validation_rows_ = valid
     return net
-
-
-def data_fingerprint(*arrays) -> str:
-    """A digest of arrays' shapes, dtypes and bytes: equal data, equal fingerprint."""
-    digest = hashlib.blake2b(digest_size=16)
-    for array in arrays:
-        array = np.ascontiguousarray(array)
-        digest.update(f"{array.shape}{array.dtype}".encode())
-        digest.update(array.tobytes())
-    return digest.hexdigest()
-
-
-def _cached(key: Hashable, compute: Callable[[], object]):
-    """``compute()`` once per key (LRU); every caller gets a private deep copy."""
-    try:
-        hash(key)
-    except TypeError:  # an unhashable setting: compute without the cache
-        return compute()
-    if key in _NETWORK_CACHE:
-        _NETWORK_CACHE.move_to_end(key)
-    else:
-        _NETWORK_CACHE[key] = compute()
-        while len(_NETWORK_CACHE) > _NETWORK_CACHE_SIZE:
-            _NETWORK_CACHE.popitem(last=False)
-    return copy.deepcopy(_NETWORK_CACHE[key])
-
-
-def _cache_key(kind: str, module_key, X, y, random_state, kwargs) -> tuple:
-    settings = tuple(sorted(kwargs.items()))
-    return (kind, module_key, data_fingerprint(X, y), int(random_state), settings)
-
-
-def cached_fit_network(module_key: Hashable, module, X, y, *, random_state: int, **kwargs):
-    """:func:`fit_network` behind an LRU cache of trained nets.
-
-    Re-fitting an estimator on the same data with only its explanation parameters
-    changed (as ``GridSearchCV`` over ``order`` and ``k`` does) then trains nothing.
-    Only integer seeds are cached: other random states would not reproduce the net.
-
-    Parameters
-    ----------
-    module_key : hashable
-        Identifies the architecture ``module`` builds (its factory's arguments).
-    module, X, y, **kwargs
-        As for :func:`fit_network`.
-    random_state : int
-        The seed.
-
-    Returns
-    -------
-    net : skorch.NeuralNet
-        A private copy: the caller may keep or change it without touching the cache.
-    """
-    key = _cache_key("network", module_key, X, y, random_state, kwargs)
-    return _cached(key, lambda: fit_network(module, X, y, random_state=random_state, **kwargs))
-
-
-def cached_fit_ensemble(n_members: int, architecture: tuple, X, y, *, random_state, **kwargs):
-    """:func:`fit_ensemble` behind the same cache as :func:`cached_fit_network`."""
-    key = _cache_key(("ensemble", n_members), architecture, X, y, random_state, kwargs)
-    return _cached(
-        key,
-        lambda: fit_ensemble(n_members, architecture, X, y, random_state=random_state, **kwargs),
-    )
 
 
 def _prediction_only_optimizer(params, lr):
@@ -524,10 +511,6 @@ def fit_ensemble(n_members: int, architecture: tuple, X, y, *, random_state=None
         module = trained.with_network(member, outputs=slice(e, e + 1)).eval()
         member_net = prediction_net(module, device=net.device)
         member_net.history = copy.deepcopy(net.history)
+        member_net.validation_rows_ = net.validation_rows_
         nets.append(member_net)
     return nets
-
-
-def clear_network_cache() -> None:
-    """Forget every cached net (frees their memory)."""
-    _NETWORK_CACHE.clear()

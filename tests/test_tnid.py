@@ -15,7 +15,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from torch import nn
 
-import sk_interact._training as training
+import sk_interact._explained_network as training
 from sk_interact import TNIDDetector
 from sk_interact._tnid import representative_samples
 from sk_interact.datasets import make_tsang_benchmark
@@ -409,7 +409,7 @@ def test_progress_bars_only_when_verbose(capsys):
     settings = {"hidden_layer_sizes": (8,), "max_epochs": 2, "random_state": 1, "order": 3}
     TNIDDetector(**settings).fit(X, y)
     assert capsys.readouterr().err == ""
-    TNIDDetector(**settings, verbose=1).fit(X, y)
+    TNIDDetector(**settings, verbose=1, memory=None).fit(X, y)  # trains again
     err = capsys.readouterr().err
     assert "training" in err and "order-2 sets" in err and "order-3 sets" in err
 
