@@ -3,7 +3,7 @@
 1. Generate Sort-of-CLEVR with the three relational question types of the Taylor-CAM
    experiment (closest, furthest, count), and with ``--extra-types`` the reference's
    non-relational ones, a training set and a disjoint test set.
-2. Train a relation network (:class:`sk_interact._networks.RelationNetwork`, GELU by
+2. Train a relation network (:class:`sk_interact.datasets.RelationNetwork`, GELU by
    default, ``g`` of ``--g-layers`` × ``--g-width`` units) with skorch on the CPU or a
    GPU (``--device``), epoch by epoch within a wall-time budget; report epochs, wall
    time, the training device and test accuracy per relational type.
@@ -138,7 +138,7 @@ def train(args, data, train_rows, val_rows, checkpoint: Path | None):
     """
     from skorch import NeuralNetClassifier
 
-    from sk_interact._networks import RelationNetwork
+    from sk_interact.datasets import RelationNetwork
 
     torch.manual_seed(args.seed)
     net = NeuralNetClassifier(

@@ -3,7 +3,7 @@
 ``benchmarks/sort_of_clevr.py`` trains the relation network from pixels, and on CPU it
 does not learn to find the object a question names, so its explanations cannot point at
 that object. This diagnostic removes the perception: the same ``g`` and ``f`` of
-:class:`sk_interact._networks.RelationNetwork` (GELU, ``g`` of 4 × 64 units, all ordered
+:class:`sk_interact.datasets.RelationNetwork` (GELU, ``g`` of 4 × 64 units, all ordered
 pairs, summed) read the scene's state description, one vector per object (colour one-hot,
 is-square, centre in [−1, 1]²), as the Relation Network paper's state-description
 Sort-of-CLEVR does. The objects are then the regions Taylor-CAM ranks, and the
@@ -56,14 +56,14 @@ OWN_REGION = {o: {o} for o in range(6)}  # each object is its own region
 class StateRelationNetwork(nn.Module):
     """``f(Σ_ij g([o_i, o_j, q]))`` over given object vectors, ``objects`` the region layer.
 
-    ``g`` and ``f`` are those of :class:`~sk_interact._networks.RelationNetwork`; the
+    ``g`` and ``f`` are those of :class:`~sk_interact.datasets.RelationNetwork`; the
     convolutional stem is left out, and :attr:`objects` (an identity) marks the layer
     whose output ``(B, 6, STATE_DIM)`` holds the regions for Taylor-CAM.
     """
 
     def __init__(self, g_width: int = 64, g_layers: int = 4):
         super().__init__()
-        from sk_interact._networks import RelationNetwork
+        from sk_interact.datasets import RelationNetwork
 
         self.objects = nn.Identity()
         self.rn = RelationNetwork(

@@ -26,7 +26,7 @@ the paper's (the :ref:`benchmarks` page measures this on 150 questions per type)
 # The trained relation network
 # ----------------------------
 #
-# :class:`~sk_interact._networks.RelationNetwork` reads a 75×75 image with a CNN
+# :class:`~sk_interact.datasets.RelationNetwork` reads a 75×75 image with a CNN
 # whose output is a 5×5 grid of 24-channel feature vectors (the layer ``"cnn"``),
 # relates every pair of grid cells with a small network ``g`` (GELU, so that second
 # derivatives through it exist), and answers from the sum over pairs.
@@ -37,8 +37,7 @@ import numpy as np
 import torch
 
 from sk_interact import TaylorCAMExplainer
-from sk_interact._networks import RelationNetwork
-from sk_interact.datasets import make_sort_of_clevr
+from sk_interact.datasets import RelationNetwork, make_sort_of_clevr
 from sk_interact.plotting import RegionInteractionDisplay
 
 torch.set_num_threads(1)

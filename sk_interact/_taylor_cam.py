@@ -149,7 +149,10 @@ class TaylorCAMExplainer(BaseEstimator):
     The split uses a forward hook that replaces the target layer's output by the
     region features being differentiated, so any architecture works (a relation
     network with a question input included); the layers upstream of the target layer
-    run but do not depend on the features. ``F`` for the ``"proba"`` output is
+    run but do not depend on the features. Each call hooks a copy of its own of the
+    network's modules (the parameters are shared, not copied), so the explaining
+    methods may be called from several threads at once; they draw no random numbers.
+    ``F`` for the ``"proba"`` output is
     ``softmax(model(x))[target]``, which is the class probability for logits and for
     log-probabilities alike; a model whose outputs are already probabilities (rows
     non-negative, summing to 1) is used as is. A single-output model is explained with
@@ -357,20 +360,39 @@ class TaylorCAMExplainer(BaseEstimator):
             return {key: value[rows] for key, value in inputs.items()}
         return inputs[rows]
 
-    def _forward(self, inputs):
-        return self.module_(**inputs) if isinstance(inputs, dict) else self.module_(inputs)
+    @staticmethod
+    def _forward(module: nn.Module, inputs):
+        return module(**inputs) if isinstance(inputs, dict) else module(inputs)
 
-    @property
-    def _layer(self) -> nn.Module:
-        return self.module_.get_submodule(self.layer_name_)
+    def _call_module(self) -> nn.Module:
+        """A copy of ``module_`` for one call, sharing its parameters and buffers.
 
-    def _probe(self, inputs):
-        """Run the model; return its scores ``(B, K)`` and the layer output."""
+        The split hooks the target layer; hooks on the shared ``module_`` would fire in
+        every thread's forward pass, so concurrent calls would read (and replace) each
+        other's region features. Only the modules are copied, not the tensors.
+        """
+        shared = {}
+        for module in self.module_.modules():
+            for value in (*module.parameters(recurse=False), *module.buffers(recurse=False)):
+                shared[id(value)] = value
+            for value in vars(module).values():
+                if isinstance(value, torch.Tensor):
+                    shared[id(value)] = value
+        return copy.deepcopy(self.module_, memo=shared)
+
+    def _probe(self, inputs, module: nn.Module | None = None):
+        """Run the model; return its scores ``(B, K)`` and the layer output.
+
+        ``module`` is this call's copy of ``module_`` (see ``_call_module``); None
+        makes one.
+        """
+        module = self._call_module() if module is None else module
         captured = []
-        handle = self._layer.register_forward_hook(lambda m, i, o: captured.append(o))
+        layer = module.get_submodule(self.layer_name_)
+        handle = layer.register_forward_hook(lambda m, i, o: captured.append(o))
         try:
             with torch.no_grad():
-                out = self._forward(inputs)
+                out = self._forward(module, inputs)
         except (RuntimeError, ValueError, IndexError, TypeError) as error:
             raise ValueError(
                 f"the model could not run on the images (check their channels, size and "
@@ -423,11 +445,17 @@ class TaylorCAMExplainer(BaseEstimator):
         return torch.as_tensor(values.astype(np.int64), device=scores.device)
 
     def _split(self, inputs, target):
-        """Yield ``(rows, F, A, layer_shape)`` per batch: ``F(A)`` is the target score."""
+        """Yield ``(rows, F, A, layer_shape)`` per batch: ``F(A)`` is the target score.
+
+        Every call hooks a copy of its own (``_call_module``), so that calls from
+        several threads never see each other's hooks.
+        """
+        module = self._call_module()
+        layer = module.get_submodule(self.layer_name_)
         for start in range(0, self._n_images(inputs), self.batch_size):
             rows = slice(start, start + self.batch_size)
             batch = self._slice(inputs, rows)
-            out, layer_out = self._probe(batch)
+            out, layer_out = self._probe(batch, module)
             is_proba = bool(
                 out.shape[1] > 1
                 and (out >= 0).all()
@@ -442,9 +470,9 @@ class TaylorCAMExplainer(BaseEstimator):
 
             def F(A, batch=batch, classes=classes, shape=shape, is_proba=is_proba):
                 Z = A.transpose(1, 2).reshape(shape) if len(shape) == 4 else A
-                handle = self._layer.register_forward_hook(lambda m, i, o: Z)
+                handle = layer.register_forward_hook(lambda m, i, o: Z)
                 try:
-                    out = self._forward(batch)
+                    out = self._forward(module, batch)
                 finally:
                     handle.remove()
                 out = out.reshape(len(out), -1)
@@ -573,6 +601,7 @@ class TaylorCAMExplainer(BaseEstimator):
             ``(B, n, d)`` or no input is a ``(B, C, H, W)`` image. The diagonal is
             never ranked.
         """
+        check_is_fitted(self, "module_")
         grid = self._grid(self._inputs(images))
         if self.order == 1:
             return self._explain_regions(self.grad_cam(images, target=target), grid)
@@ -687,6 +716,7 @@ class TaylorCAMExplainer(BaseEstimator):
             Share of images whose top pair is a hit. With ``order=1`` the two most
             important Grad-CAM regions form the pair (the paper's Grad-CAM*).
         """
+        check_is_fitted(self, "module_")
         if self.order > 2:
             raise ValueError(
                 f"score compares region pairs; it needs order=2 (or 1), got order={self.order}."

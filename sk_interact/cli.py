@@ -418,31 +418,32 @@ def _split_target(frame, target: str, drop: list[str]):
     return X, y
 
 
-def _resolve_task(y, task: str, target: str) -> str:
-    """``"regression"`` or ``"classification"``, as the estimators would read ``y``."""
+def _resolve_task(y, task: str, target: str) -> tuple[str, str]:
+    """The task the estimators will take for ``y`` and why, or a CommandError."""
+    import warnings
+
     import numpy as np
     import pandas as pd
-    from sklearn.utils.multiclass import type_of_target
 
-    numeric = pd.api.types.is_numeric_dtype(y.dtype)
+    from sk_interact._explained_network import resolve_task
+
+    numeric = pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype)
     if y.nunique() < 2:
         raise CommandError(f"the target column {target!r} has a single value; nothing to learn")
     if numeric and not np.isfinite(y.to_numpy(dtype=np.float64)).all():
         raise CommandError(f"infinite values in the target column {target!r}")
-    kind = type_of_target(y.to_numpy())
-    if task == "auto":
-        return "classification" if kind in ("binary", "multiclass") else "regression"
     if task == "regression" and not numeric:
         raise CommandError(
             f"the target column {target!r} is not numeric (e.g. {y.iloc[0]!r}); "
             "use --task classification for class labels"
         )
-    if task == "classification" and kind not in ("binary", "multiclass"):
-        raise CommandError(
-            f"the target column {target!r} holds continuous values, not class labels; "
-            "use --task regression"
-        )
-    return task
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the reason below says the same
+        chosen, reason = resolve_task(task, y.to_numpy())
+    if task == "auto" and numeric and 10 < y.nunique() <= 50:
+        other = "regression" if chosen == "classification" else "classification"
+        reason += f"; pass --task {other} if that is wrong"
+    return chosen, reason
 
 
 # -------------------------------------------------------------------------- printing
@@ -489,16 +490,46 @@ def format_ranking(ranking, truth=None) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _fit_quality(estimator, X, y) -> str:
-    """One line on how well the network fits: interactions are only as good as the fit."""
+#: Below this held-out R² (regression) the network has not learnt the target well enough
+#: for its interactions to describe the data.
+LOW_VALIDATION_R2 = 0.5
+
+
+def _network_note(args, hidden) -> str:
+    """Which network the command trains, and why its size differs from the estimator's."""
+    chosen = "given" if args.hidden or args.max_epochs != DEFAULT_MAX_EPOCHS else "quick defaults"
+    return (
+        f"network: hidden layers {','.join(map(str, hidden))}, at most {args.max_epochs} "
+        f"epochs ({chosen}; the command line trains a smaller network than the estimators' "
+        "defaults to answer in seconds; --hidden and --max-epochs change it)"
+    )
+
+
+def _fit_quality(estimator, y) -> list[str]:
+    """How well the network fits rows it did not train on, with a warning when poorly:
+    interactions of a network that has not learnt the target explain the network."""
+    lines = []
+    score = estimator.validation_score_
+    metric = "R²" if estimator.task_ == "regression" else "accuracy"
+    if score is None:
+        lines.append(f"network {metric} on held-out rows: n/a (no rows held out)")
+    else:
+        lines.append(f"network {metric} on held-out rows: {score:.3f}")
+        if estimator.task_ == "regression":
+            low, against = score < LOW_VALIDATION_R2, f"R² {score:.3f} < {LOW_VALIDATION_R2}"
+        else:  # no better than always predicting the most frequent class
+            majority = float(y.value_counts(normalize=True).max())
+            low, against = score <= majority, f"accuracy {score:.3f}, majority class {majority:.3f}"
+        if low:
+            lines.append(
+                f"warning: the network predicts held-out rows poorly ({against}); its "
+                "interactions describe the network, not the data. Train longer "
+                "(--max-epochs), wider (--hidden) or check the data."
+            )
     if hasattr(estimator, "surrogate_r2_"):
         r2 = ", ".join(f"order {k}: {v:.3f}" for k, v in estimator.surrogate_r2_.items())
-        return f"surrogate R² on held-out rows ({r2})"
-    if estimator.task_ == "regression":
-        return f"network R² on the training rows: {estimator.score(X, y):.3f}"
-    # predict_proba on the DataFrame itself keeps its feature names (no sklearn warning).
-    predicted = estimator.classes_[estimator.predict_proba(X).argmax(axis=1)]
-    return f"network accuracy on the training rows: {(predicted == y.to_numpy()).mean():.3f}"
+        lines.append(f"surrogate R² on held-out rows ({r2})")
+    return lines
 
 
 def _effect_note(estimator) -> str:
@@ -531,7 +562,8 @@ def _fit_and_report(estimator, X, y):
     estimator.fit(X, y)
     elapsed = time.perf_counter() - start
     _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
-    _echo(f"  {_fit_quality(estimator, X, y)}")
+    for line in _fit_quality(estimator, y):
+        _echo(f"  {line}")
     _echo()
     return estimator.interactions_
 
@@ -575,7 +607,7 @@ def _detect(args) -> int:
             f"--order {args.order} exceeds the number of feature columns ({X.shape[1]})",
             EXIT_USAGE,
         )
-    task = _resolve_task(y, args.task, args.target)
+    task, reason = _resolve_task(y, args.task, args.target)
     hidden = args.hidden or DEFAULT_HIDDEN[args.method]
 
     from sk_interact import SecondGlanceExplainer, TNIDDetector
@@ -593,7 +625,9 @@ def _detect(args) -> int:
     else:
         estimator = SecondGlanceExplainer(primary_hidden=hidden, **common)
 
-    _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r} ({task})")
+    _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r}")
+    _echo(f"  task: {task} ({reason})")
+    _echo(f"  {_network_note(args, hidden)}")
     ranking = _fit_and_report(estimator, X, y)
     shown = ranking.head(args.top)
     _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")

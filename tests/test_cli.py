@@ -63,7 +63,9 @@ def test_detect_puts_the_planted_pair_first(planted_csv, tmp_path, capsys):
     assert first[:3] == ["1", PLANTED, "2"]
     assert float(first[4]) > 0  # 2·x0·x1 amplifies: a positive cross partial
     assert len(rest) == 9  # all C(5, 2) = 10 pairs fit under the default --top 20
-    assert "2000 rows, 5 features, target 'y' (regression)" in out
+    assert "2000 rows, 5 features, target 'y'" in out
+    assert "task: regression (y holds 2000 distinct values, not all whole)" in out
+    assert "network R² on held-out rows: 0.9" in out and "training rows" not in out
     assert f"Wrote the ranking (10 interactions) to {out_path}" in out
 
     ranking = load_ranking(out_path)
@@ -131,7 +133,7 @@ def test_detect_classification_with_text_labels(tmp_path, capsys):
     frame.to_csv(path, index=False)
     assert main(["detect", str(path), "--target", "y", *FAST]) == 0
     out = capsys.readouterr().out
-    assert "(classification)" in out
+    assert "task: classification" in out
     assert "log-odds of class 'same'" in out
     assert "network accuracy" in out
     assert table_rows(out)[1][:2] == ["1", PLANTED]

@@ -22,6 +22,7 @@ PUBLIC_MODULES = {
         "save_ranking",
     ],
     "sk_interact.datasets": [
+        "RelationNetwork",
         "SortOfClevr",
         "answer_question",
         "list_tsang_benchmarks",
@@ -30,6 +31,7 @@ PUBLIC_MODULES = {
         "make_sort_of_clevr",
         "make_tsang_benchmark",
         "render_scene",
+        "sort_of_clevr_inputs",
         "tsang_function",
     ],
     "sk_interact.derivatives": [

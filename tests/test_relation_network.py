@@ -6,8 +6,7 @@ import torch
 from skorch import NeuralNetClassifier
 from torch import nn
 
-from sk_interact._networks import RelationNetwork, sort_of_clevr_inputs
-from sk_interact.datasets import make_sort_of_clevr
+from sk_interact.datasets import RelationNetwork, make_sort_of_clevr, sort_of_clevr_inputs
 
 SMALL = dict(channels=8, g_width=16, g_layers=2, f_width=16)
 

@@ -2,12 +2,14 @@
 
 import copy
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 import scipy.sparse
 import skorch
 import torch
+from sklearn.exceptions import NotFittedError
 from torch import nn
 
 from sk_interact._derivatives import grad_cam, hessian_cam, taylor_cam_triples
@@ -438,3 +440,75 @@ def test_planted_triple_ranks_first(mutual):
     assert top["box_2"].notna().all()
     with pytest.raises(ValueError, match="needs order=2"):
         cam.score(images, [{0, 5, 10}] * 3)
+
+
+def small_cnn(seed=0):
+    """A smooth CNN whose saliences differ from image to image; dropout is off in eval."""
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(3, 4, 2, stride=2),
+        nn.Tanh(),
+        nn.Dropout(0.5),
+        nn.Flatten(),
+        nn.Linear(4 * 4 * 4, 10),
+        nn.Tanh(),
+        nn.Linear(10, 3),
+    )
+
+
+# Every method that needs a fitted model says so with NotFittedError.
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda cam, images: cam.saliences(images),
+        lambda cam, images: cam.grad_cam(images),
+        lambda cam, images: cam.explain(images),
+        lambda cam, images: cam.score(images, [{0, 1}] * len(images)),
+    ],
+)
+def test_not_fitted(call):
+    cam = TaylorCAMExplainer(model=small_cnn(), target_layer="1")
+    with pytest.raises(NotFittedError):
+        call(cam, torch.randn(2, 3, 8, 8))
+
+
+# Calls from several threads at once each get their own image's saliences, bit for bit:
+# the hooks that split the network belong to the call, not to the shared estimator.
+def test_saliences_from_several_threads():
+    images = torch.randn(8, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    cam = TaylorCAMExplainer(model=small_cnn(), target_layer="1").fit(images)
+    expected = [cam.saliences(images[i : i + 1]) for i in range(len(images))]
+    # the images are told apart by their saliences, so a mix-up cannot go unseen
+    for i in range(len(images)):
+        for j in range(i):
+            assert not np.array_equal(expected[i], expected[j])
+
+    def work(worker):
+        results = []
+        for call in range(25):
+            i = (worker + 3 * call) % len(images)
+            results.append((i, cam.saliences(images[i : i + 1])))
+        return results
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = [result for results in pool.map(work, range(4)) for result in results]
+    assert len(done) == 100
+    for i, S in done:
+        np.testing.assert_array_equal(S, expected[i])
+    # the shared module keeps no hooks behind
+    assert not cam.module_.get_submodule("1")._forward_hooks
+
+
+# Explaining draws no random numbers: torch's global generator is left where it was.
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_explaining_leaves_the_global_rng_alone(order):
+    images = torch.randn(3, 3, 8, 8, generator=torch.Generator().manual_seed(1))
+    cam = TaylorCAMExplainer(model=small_cnn(), target_layer="1", order=order).fit(images)
+    torch.manual_seed(123)
+    state = torch.random.get_rng_state()
+    cam.saliences(images)
+    cam.grad_cam(images)
+    cam.explain(images)
+    if order < 3:
+        cam.score(images, [{0, 1}] * 3)
+    assert torch.equal(torch.random.get_rng_state(), state)

@@ -22,6 +22,8 @@ import pandas as pd
 from scipy.stats import rankdata
 from sklearn.utils._param_validation import Interval, validate_params
 
+from sk_interact._ranking import check_ranking
+
 __all__ = ["interaction_auc_score", "interaction_r_precision"]
 
 _RANKING_COLUMNS = ("indices", "strength")
@@ -97,12 +99,7 @@ def _as_scored_sets(ranking) -> dict[tuple[int, ...], float]:
         strength is negative or NaN.
     """
     if isinstance(ranking, pd.DataFrame):
-        missing = [column for column in _RANKING_COLUMNS if column not in ranking.columns]
-        if missing:
-            raise ValueError(
-                f"ranking is missing the column(s) {missing}: a ranking DataFrame needs the "
-                f"columns {list(_RANKING_COLUMNS)}, like an estimator's interactions_."
-            )
+        check_ranking(ranking, _RANKING_COLUMNS)
         pairs = zip(ranking["indices"], ranking["strength"])
     elif isinstance(ranking, Mapping):
         pairs = ranking.items()

@@ -20,6 +20,9 @@ import pandas as pd
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import type_of_target
 
+from sk_interact._ranking import feature_names_of
+from sk_interact._training import standard_scaling
+
 __all__ = ["make_shap_polarity_scorer", "shap_polarity_agreement"]
 
 PROTOCOLS = ("taylor", "paper")
@@ -95,10 +98,9 @@ def _shap_interactions(model, X: np.ndarray) -> np.ndarray:
 
 
 def _feature_names(estimator, X, d: int) -> list[str]:
-    names = getattr(estimator, "feature_names_in_", None)
-    if names is None and hasattr(X, "columns"):
-        names = X.columns
-    return [str(n) for n in names] if names is not None else [f"x{i}" for i in range(d)]
+    if getattr(estimator, "feature_names_in_", None) is None and hasattr(X, "columns"):
+        return [str(name) for name in X.columns]
+    return feature_names_of(estimator, d)
 
 
 def shap_polarity_agreement(
@@ -220,8 +222,8 @@ def shap_polarity_agreement(
     rows, cols = np.triu_indices(d, k=1)
     estimate = H[:, rows, cols]
     if protocol == "taylor":
-        std = X_values.std(axis=0)
-        deviation = (X_values - X_values.mean(axis=0)) / np.where(std > 0, std, 1.0)
+        mean, scale, _ = standard_scaling(X_values)
+        deviation = (X_values - mean) / scale
         estimate = estimate * deviation[:, rows] * deviation[:, cols]
     shap_values = S[:, rows, cols]
     compared = (np.abs(estimate) > tol) & (np.abs(shap_values) > tol)
