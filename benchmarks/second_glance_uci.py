@@ -143,8 +143,7 @@ def run_dataset(name: str, args) -> dict:
     from sklearn.model_selection import train_test_split
 
     from sk_interact import SecondGlanceExplainer
-    from sk_interact.metrics import shap_polarity_agreement
-    from sk_interact.metrics._polarity import DEFAULT_XGB_PARAMS
+    from sk_interact.metrics import DEFAULT_XGB_PARAMS, shap_polarity_agreement
 
     X, y = load(name, args.data_home)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -213,8 +212,7 @@ def run_planted(args) -> dict:
     import xgboost
 
     from sk_interact import SecondGlanceExplainer
-    from sk_interact.metrics import shap_polarity_agreement
-    from sk_interact.metrics._polarity import DEFAULT_XGB_PARAMS
+    from sk_interact.metrics import DEFAULT_XGB_PARAMS, shap_polarity_agreement
 
     rs = np.random.RandomState(0)
     X = rs.uniform(-1, 1, size=(20000, 5))

@@ -413,7 +413,7 @@ def run_throughput_case(quick: bool) -> dict:
     import numpy as np
     from sklearn.metrics import r2_score
 
-    from sk_interact._training import clear_network_cache
+    from sk_interact import clear_network_cache
     from sk_interact.datasets import make_tsang_benchmark
     from sk_interact.metrics import interaction_auc_score
 

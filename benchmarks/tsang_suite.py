@@ -154,6 +154,11 @@ class TrialEnsembleMLP(EnsembleMLP):
         return h.permute(1, 0, 2).reshape(len(X), -1)
 
 
+def _trainable(net) -> torch.nn.Module:
+    """The module being trained: the bare network (scalings are added after training)."""
+    return getattr(net.module_, "network", net.module_)
+
+
 class PerTrialEarlyStopping(Callback):
     """skorch's ``EarlyStopping(patience, threshold=1e-4, load_best=True)``, per member.
 
@@ -170,7 +175,7 @@ class PerTrialEarlyStopping(Callback):
         self.best_ = np.full(self.n_members, np.inf)
         self.misses_ = np.zeros(self.n_members, dtype=int)
         self.stopped_epoch_ = [None] * self.n_members
-        self.best_weights_ = [p.detach().clone() for p in net.module_.network.parameters()]
+        self.best_weights_ = [p.detach().clone() for p in _trainable(net).parameters()]
         self._valid = []
 
     def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs):
@@ -182,7 +187,7 @@ class PerTrialEarlyStopping(Callback):
         y_true = torch.cat([t for _, t in self._valid]).to(y_pred)
         self._valid = []
         mse = ((y_pred - y_true) ** 2).mean(dim=0).double().numpy()
-        parameters = list(net.module_.network.parameters())
+        parameters = list(_trainable(net).parameters())
         for t in range(self.n_members):
             if self.stopped_epoch_[t] is not None:
                 continue
@@ -199,7 +204,7 @@ class PerTrialEarlyStopping(Callback):
 
     def on_train_end(self, net, **kwargs):
         with torch.no_grad():
-            for saved, parameter in zip(self.best_weights_, net.module_.network.parameters()):
+            for saved, parameter in zip(self.best_weights_, _trainable(net).parameters()):
                 parameter.copy_(saved)
         # members still improving at max_epochs trained them all
         self.stopped_epoch_ = [e or len(net.history) for e in self.stopped_epoch_]

@@ -5,6 +5,7 @@ feature interactions off exact higher-order derivatives computed with ``torch.fu
 """
 
 from sk_interact import datasets, derivatives, metrics, plotting
+from sk_interact._explained_network import clear_network_cache
 from sk_interact._io import load_ranking, save_ranking
 from sk_interact._second_glance import SecondGlanceExplainer
 from sk_interact._taylor_cam import TaylorCAMExplainer
@@ -17,6 +18,7 @@ __all__ = [
     "TNIDDetector",
     "TaylorCAMExplainer",
     "__version__",
+    "clear_network_cache",
     "datasets",
     "derivatives",
     "load_ranking",

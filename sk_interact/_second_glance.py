@@ -681,7 +681,8 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     @available_if(lambda self: getattr(self, "task_", self.task) != "regression")
     def predict_proba(self, X) -> np.ndarray:
         """The primary M1's class probabilities, shape ``(n_samples, n_classes)``."""
-        return self.network_.predict_proba(self._check_X(X))
+        X = self._check_X(X)
+        return self.network_.predict_proba(X)
 
     def score(self, X, y, sample_weight=None) -> float:
         """R² (regression) or accuracy (classification) of the primary M1 on ``(X, y)``.

@@ -658,7 +658,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
     @available_if(_is_classification)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
-        return self.network_.predict_proba(self._check_X(X))
+        X = self._check_X(X)
+        return self.network_.predict_proba(X)
 
     def score(self, X, y, sample_weight=None) -> float:
         """R² of the predictions (regression) or their accuracy (classification)."""

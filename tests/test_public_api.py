@@ -14,6 +14,7 @@ PUBLIC_MODULES = {
         "TNIDDetector",
         "TaylorCAMExplainer",
         "__version__",
+        "clear_network_cache",
         "datasets",
         "derivatives",
         "load_ranking",
@@ -47,6 +48,7 @@ PUBLIC_MODULES = {
         "taylor_cam_triples",
     ],
     "sk_interact.metrics": [
+        "DEFAULT_XGB_PARAMS",
         "get_scorer",
         "get_scorer_names",
         "interaction_auc_score",

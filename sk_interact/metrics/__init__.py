@@ -9,7 +9,7 @@ XGBoost's SHAP interaction values, as Second Glance (Shahid et al., 2024) did.
 """
 
 from ._interaction import interaction_auc_score, interaction_r_precision
-from ._polarity import make_shap_polarity_scorer, shap_polarity_agreement
+from ._polarity import DEFAULT_XGB_PARAMS, make_shap_polarity_scorer, shap_polarity_agreement
 from ._scorer import (
     get_scorer,
     get_scorer_names,
@@ -18,6 +18,7 @@ from ._scorer import (
 )
 
 __all__ = [
+    "DEFAULT_XGB_PARAMS",
     "get_scorer",
     "get_scorer_names",
     "interaction_auc_score",
