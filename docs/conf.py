@@ -84,10 +84,20 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "doc_module": ("sk_interact",),
     "backreferences_dir": "gen_modules/backreferences",
+    # The execution-times pages load jQuery and DataTables from CDNs; the docs stay offline.
+    "write_computation_times": False,
 }
+
+# -- maths -------------------------------------------------------------------
+
+# MathJax is served from _static (vendored: _static/mathjax/README.md), not from a CDN,
+# so that the maths renders offline. The single-file SVG build embeds its fonts.
+mathjax_path = "mathjax/tex-svg.js"
 
 # -- HTML output -------------------------------------------------------------
 
 html_theme = "alabaster"
-html_static_path = []
+html_static_path = ["_static"]
+# tables.css: wide benchmark tables scroll sideways instead of leaving the text column
+html_css_files = ["tables.css"]
 html_title = f"sk_interact {release}"

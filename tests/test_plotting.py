@@ -19,7 +19,12 @@ from sk_interact.plotting import (
     InteractionNetworkDisplay,
     InteractionRankingDisplay,
 )
-from sk_interact.plotting._base import NEGATIVE_COLOR, NEUTRAL_COLOR, POSITIVE_COLOR
+from sk_interact.plotting._base import (
+    MIN_FONTSIZE,
+    NEGATIVE_COLOR,
+    NEUTRAL_COLOR,
+    POSITIVE_COLOR,
+)
 
 matplotlib.use("Agg")
 
@@ -250,12 +255,19 @@ def test_missing_columns_are_named(Display, column, ranking):
         Display.from_ranking(ranking.to_dict())
 
 
-@pytest.mark.parametrize("Display", [InteractionRankingDisplay, InteractionNetworkDisplay])
-@pytest.mark.parametrize("top", [0, -3, 1.5, True])
+@pytest.mark.parametrize("Display", DISPLAYS)
+@pytest.mark.parametrize("top", [0, -3, 1.5, True, "5"])
 def test_top_must_be_a_positive_integer(Display, ranking, top):
-    # top < 1, floats and booleans are rejected.
+    # top < 1, floats, booleans and strings are rejected, naming the argument.
     with pytest.raises(ValueError, match="top must be a positive integer"):
         Display.from_ranking(ranking, top=top)
+
+
+@pytest.mark.parametrize("Display", DISPLAYS)
+@pytest.mark.parametrize("max_label_length", [0, 4, 2.5, False])
+def test_max_label_length_must_leave_room_for_an_ellipsis(Display, ranking, max_label_length):
+    with pytest.raises(ValueError, match="max_label_length must be an integer of at least 5"):
+        Display.from_ranking(ranking, max_label_length=max_label_length)
 
 
 @pytest.mark.parametrize("Display", DISPLAYS)
@@ -311,3 +323,185 @@ def test_import_needs_no_matplotlib_and_plot_names_the_extra():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# top= on the heatmap and the network
+
+
+@pytest.mark.parametrize(
+    ("top", "names"),
+    [(1, ["a", "b"]), (2, ["a", "b", "c"]), (3, ["a", "b", "c", "d"]), (50, ["a", "b", "c", "d"])],
+)
+def test_heatmap_top_shows_only_the_features_of_the_top_pairs(ranking, top, names):
+    # pairs by strength: (a, b) 4, (a, c) 1, (c, d) 0.5, (b, d) 0.25; the triple is no pair
+    display = InteractionHeatmapDisplay.from_ranking(ranking, top=top)
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == names
+    assert [t.get_text() for t in display.ax_.get_yticklabels()] == names
+    assert display.feature_names_ == names
+    assert display.feature_indices_.tolist() == ["abcd".index(name) for name in names]
+    full = InteractionHeatmapDisplay.from_ranking(ranking).matrix_
+    shown = display.feature_indices_
+    np.testing.assert_array_equal(display.matrix_, full[np.ix_(shown, shown)])
+
+
+def test_heatmap_top_keeps_every_scored_pair_among_the_shown_features(ranking):
+    # top=2 shows a, b, c: (a, b) and (a, c) are drawn, (b, c) was never scored as a pair
+    display = InteractionHeatmapDisplay.from_ranking(ranking, top=2, value="strength")
+    np.testing.assert_array_equal(
+        display.matrix_, [[np.nan, 4.0, 1.0], [4.0, np.nan, np.nan], [1.0, np.nan, np.nan]]
+    )
+
+
+def test_heatmap_top_needs_pairs(ranking):
+    triples = ranking[ranking["order"] == 3]
+    with pytest.raises(ValueError, match="no interaction of order 2"):
+        InteractionHeatmapDisplay.from_ranking(triples, top=1)
+
+
+def test_top_restricts_the_estimator_plots_to_the_top_features(fitted_tnid):
+    # heatmap: features of the top-3 pairs; network: features of the top-3 rows
+    ranking = fitted_tnid.interactions_
+    pairs = ranking[ranking["order"] == 2].head(3)
+    expected = sorted({i for s in pairs["indices"] for i in s})
+    heatmap = InteractionHeatmapDisplay.from_estimator(fitted_tnid, top=3)
+    assert [t.get_text() for t in heatmap.ax_.get_xticklabels()] == [f"x{i}" for i in expected]
+    network = InteractionNetworkDisplay.from_estimator(fitted_tnid, top=3)
+    expected = sorted({i for s in ranking.head(3)["indices"] for i in s})
+    assert list(network.node_positions_) == [f"x{i}" for i in expected]
+
+
+# ---------------------------------------------------------------------------------------
+# Legible at real width: 108 one-hot features with long names
+
+N_WIDE = 108
+LONG = "native-country \N{MULTIPLICATION SIGN} marital-status_Married-civ-spouse"
+
+
+@pytest.fixture(scope="module")
+def wide_ranking():
+    """120 pairs over 108 features named like one-hot columns (51+ characters)."""
+    names = [f"{LONG}_{i}" for i in range(N_WIDE)]
+    rng = np.random.default_rng(0)
+    pairs = [(i, (i + 1 + 7 * i) % N_WIDE) for i in range(N_WIDE)]
+    pairs = sorted({tuple(sorted(p)) for p in pairs if p[0] != p[1]})
+    strength = rng.permutation(len(pairs)) + 1.0
+    return pd.DataFrame(
+        {
+            "features": [(names[i], names[j]) for i, j in pairs],
+            "indices": pairs,
+            "order": 2,
+            "strength": strength,
+            "effect": strength * np.where(np.arange(len(pairs)) % 2, 1.0, -1.0),
+        }
+    ), names
+
+
+def _inside(inner, outer, tolerance=1.0):
+    return (
+        inner.x0 >= outer.x0 - tolerance
+        and inner.y0 >= outer.y0 - tolerance
+        and inner.x1 <= outer.x1 + tolerance
+        and inner.y1 <= outer.y1 + tolerance
+    )
+
+
+def test_wide_heatmap_labels_shrink_to_the_floor_and_are_shortened(wide_ranking):
+    # 108 labels: font size at the floor, not below; 30 characters with an ellipsis;
+    # full names kept in feature_names_; the figure grew and cuts off no label
+    ranking, names = wide_ranking
+    display = InteractionHeatmapDisplay.from_ranking(ranking, feature_names=names)
+    labels = display.ax_.get_xticklabels() + display.ax_.get_yticklabels()
+    assert len(labels) == 2 * N_WIDE
+    sizes = {label.get_fontsize() for label in labels}
+    assert sizes == {MIN_FONTSIZE}
+    texts = [label.get_text() for label in labels]
+    assert all(len(text) == 30 and "\N{HORIZONTAL ELLIPSIS}" in text for text in texts)
+    # 15 characters from the start, the ellipsis, 14 from the end (the one-hot level)
+    assert texts[0] == "native-country \N{HORIZONTAL ELLIPSIS}d-civ-spouse_0"
+    assert display.feature_names_ == names
+    assert all(label.get_rotation() == 90 for label in display.ax_.get_xticklabels())
+    width, height = display.figure_.get_size_inches()
+    assert width > 6.4 and height > 4.8
+    display.figure_.canvas.draw()
+    figure_box = display.figure_.bbox
+    assert all(_inside(label.get_window_extent(), figure_box) for label in labels)
+
+
+def test_small_plots_keep_the_default_font_size(ranking):
+    # up to 20 labels nothing shrinks
+    display = InteractionHeatmapDisplay.from_ranking(ranking)
+    assert {t.get_fontsize() for t in display.ax_.get_yticklabels()} == {
+        matplotlib.font_manager.FontProperties(
+            size=matplotlib.rcParams["ytick.labelsize"]
+        ).get_size_in_points()
+    }
+
+
+def test_max_label_length_none_keeps_names_whole(wide_ranking):
+    ranking, names = wide_ranking
+    display = InteractionHeatmapDisplay.from_ranking(
+        ranking, feature_names=names, top=2, max_label_length=None
+    )
+    assert [t.get_text() for t in display.ax_.get_yticklabels()] == display.feature_names_
+    assert all(name in names for name in display.feature_names_)
+
+
+@pytest.mark.parametrize("top", [None, 15])
+def test_wide_network_legend_lies_outside_the_axes_and_labels_fit(wide_ranking, top):
+    # the legend's window extent is right of the axes' (it covers no node); every node
+    # label is shortened, at least the floor size and inside the axes
+    ranking, names = wide_ranking
+    display = InteractionNetworkDisplay.from_ranking(
+        ranking, top=top, feature_names=names if top is None else None
+    )
+    figure = display.figure_
+    figure.canvas.draw()
+    axes_box = display.ax_.get_window_extent()
+    legend_box = display.ax_.get_legend().get_window_extent()
+    assert legend_box.x0 >= axes_box.x1 - 1.0
+    nodes = display.ax_.transData.transform(list(display.node_positions_.values()))
+    assert not legend_box.count_contains(nodes)
+    assert _inside(legend_box, figure.bbox)
+    strongest = ranking.nlargest(top or len(ranking), "strength")["indices"]
+    expected = (
+        names if top is None else [names[i] for i in sorted({i for s in strongest for i in s})]
+    )
+    assert list(display.node_positions_) == expected
+    assert len(display.labels_) == len(expected)
+    for label in display.labels_:
+        assert label.get_fontsize() >= MIN_FONTSIZE
+        assert len(label.get_text()) == 30
+        assert _inside(label.get_window_extent(), axes_box)
+
+
+def test_network_labels_point_away_from_the_centre(wide_ranking):
+    # many nodes: right-half labels start at their node (left-aligned), left-half
+    # labels end at it (right-aligned), each turned along its radius
+    ranking, names = wide_ranking
+    display = InteractionNetworkDisplay.from_ranking(ranking, top=None, feature_names=names)
+    for label, (x, y) in zip(display.labels_, display.node_positions_.values()):
+        angle = np.degrees(np.arctan2(y, x))
+        if x > 1e-9:
+            assert label.get_ha() == "left"
+            assert label.get_rotation() == pytest.approx(angle % 360)
+        elif x < -1e-9:
+            assert label.get_ha() == "right"
+            assert label.get_rotation() == pytest.approx((angle - 180) % 360)
+
+
+def test_long_ranking_title_is_wrapped_inside_the_figure(wide_ranking):
+    # a title wider than the axes is broken into lines and is not cut off
+    ranking, _ = wide_ranking
+    title = (
+        "T-NID pairwise interactions of the one-hot encoded Adult data set, 108 features, "
+        "logit scale, mean over the four representative samples"
+    )
+    display = InteractionRankingDisplay.from_ranking(ranking, top=25, title=title)
+    text = display.ax_.get_title()
+    assert "\n" in text and text.replace("\n", " ") == title
+    display.figure_.canvas.draw()
+    assert _inside(display.ax_.title.get_window_extent(), display.figure_.bbox)
+    for label in display.ax_.get_yticklabels():
+        assert _inside(label.get_window_extent(), display.figure_.bbox)
+        assert label.get_fontsize() >= MIN_FONTSIZE

@@ -1,10 +1,15 @@
 """Tests for sk_interact.datasets: the UCI loaders load_adult and load_bank_marketing.
 
-Known counts come from ``shared/data/README.md``, which measured them on the verbatim
-UCI files kept there. Tests that need those files skip when they are absent; the rest
-(paths, errors, malformed files) run on tiny files written to ``tmp_path``.
+Known counts and MD5 sums come from ``shared/data/README.md``, which measured them on
+the verbatim UCI files. The real-data tests read the compressed copies shipped in the
+package, with the network cut off; paths, errors and malformed files use tiny files
+written to ``tmp_path``.
 """
 
+import ast
+import hashlib
+import lzma
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +18,17 @@ import pytest
 
 from sk_interact.datasets import _uci, load_adult, load_bank_marketing
 
+# The benchmark copies of the UCI files, beside the repository (optional).
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATA_FILES = ("adult.data", "adult.test", "bank-additional-full.csv")
+PACKAGE_DIR = Path(_uci.__file__).resolve().parents[1]
+SHIPPED_DIR = PACKAGE_DIR / "datasets" / "data"
+# shared/data/README.md: bytes and MD5 of the verbatim UCI files
+UCI_FILES = {
+    "adult.data": (3974305, "5d7c39d7b8804f071cdd1f2a7c460872"),
+    "adult.test": (2003153, "35238206dfdf7f1fe215bbb874adecdc"),
+    "bank-additional-full.csv": (5834924, "f6cb2c1256ffe2836b36df321f46e92c"),
+}
 
 ADULT_COLUMNS = [
     "age", "workclass", "fnlwgt", "education", "education_num", "marital_status",
@@ -69,6 +83,24 @@ def require_data():
         pytest.skip(f"UCI files {missing} not found in {DATA_DIR} (see shared/data/README.md)")
 
 
+def load_shipped(load, **kwargs):
+    """``load(**kwargs)`` with SK_INTERACT_DATA unset and no network: the shipped copies."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SK_INTERACT_DATA", raising=False)
+        cut_network(patch)
+        return load(**kwargs)
+
+
+def cut_network(monkeypatch):
+    """Any attempt to open a connection fails the test, as on an offline machine."""
+
+    def connect(*args, **kwargs):
+        pytest.fail(f"the loader tried to open a network connection: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", connect)
+
+
 def write_tiny_home(directory):
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "adult.data").write_text(TINY_ADULT_DATA)
@@ -97,47 +129,33 @@ def assert_same(left, right):
         assert left.name == right.name and left.dtype == right.dtype
 
 
-def forbid_network(monkeypatch):
-    """Make any OpenML fetch fail the test: these paths must not touch the network."""
-
-    def fetch_openml(**kwargs):
-        pytest.fail(f"fetch_openml was called with {kwargs}")
-
-    monkeypatch.setattr(_uci, "fetch_openml", fetch_openml)
-
-
 # ---------------------------------------------------------------------------------------
-# The real files, parsed once per module
+# The real files as shipped in the package, parsed once per module
 
 
 @pytest.fixture(scope="module")
 def adult_train_raw():
-    require_data()
-    return load_adult(data_home=DATA_DIR, subset="train", dropna=False)
+    return load_shipped(load_adult, subset="train", dropna=False)
 
 
 @pytest.fixture(scope="module")
 def adult_test_raw():
-    require_data()
-    return load_adult(data_home=DATA_DIR, subset="test", dropna=False)
+    return load_shipped(load_adult, subset="test", dropna=False)
 
 
 @pytest.fixture(scope="module")
 def adult_train():
-    require_data()
-    return load_adult(data_home=DATA_DIR, subset="train")
+    return load_shipped(load_adult, subset="train")
 
 
 @pytest.fixture(scope="module")
 def adult_test():
-    require_data()
-    return load_adult(data_home=DATA_DIR, subset="test")
+    return load_shipped(load_adult, subset="test")
 
 
 @pytest.fixture(scope="module")
 def bank():
-    require_data()
-    return load_bank_marketing(data_home=DATA_DIR)
+    return load_shipped(load_bank_marketing)
 
 
 @pytest.mark.parametrize(
@@ -214,14 +232,14 @@ def test_adult_dtypes_names_and_index(adult_train_raw, adult_test_raw):
 
 def test_adult_all_is_train_followed_by_test(adult_train_raw, adult_test_raw):
     # subset="all" concatenates both files, train first, under one RangeIndex
-    X, y = load_adult(data_home=DATA_DIR, subset="all", dropna=False)
+    X, y = load_shipped(load_adult, subset="all", dropna=False)
     assert_same(X, pd.concat([adult_train_raw[0], adult_test_raw[0]], ignore_index=True))
     assert_same(y, pd.concat([adult_train_raw[1], adult_test_raw[1]], ignore_index=True))
 
 
 def test_adult_second_glance_features_after_dropping_on_all_columns(adult_train):
     # the five paper features, in order; dropna still uses all 14 columns (30,162 rows)
-    X, y = load_adult(data_home=DATA_DIR, features="second_glance")
+    X, y = load_shipped(load_adult, features="second_glance")
     assert list(X.columns) == ADULT_SECOND_GLANCE
     assert_same(X, adult_train[0][ADULT_SECOND_GLANCE])
     assert_same(y, adult_train[1])
@@ -266,21 +284,104 @@ def test_bank_values_match_the_readme(bank):
 def test_bank_second_glance_and_drop_duration(bank):
     # one parse: the five paper features in order, and duration dropped
     X_all, y_all = bank
-    X, y = load_bank_marketing(data_home=DATA_DIR, features="second_glance", drop_duration=True)
+    X, y = load_shipped(load_bank_marketing, features="second_glance", drop_duration=True)
     assert list(X.columns) == BANK_SECOND_GLANCE
     assert_same(X, X_all[BANK_SECOND_GLANCE])
     assert_same(y, y_all)
 
 
 # ---------------------------------------------------------------------------------------
-# Where the files are looked up (tiny files, no shared data needed)
+# The shipped copies
+
+
+@pytest.mark.parametrize("name", sorted(UCI_FILES))
+def test_shipped_copies_decompress_to_the_verbatim_uci_files(name):
+    # lossless: the bytes and MD5 that shared/data/README.md gives for the originals
+    n_bytes, md5 = UCI_FILES[name]
+    original = lzma.decompress((SHIPPED_DIR / f"{name}.xz").read_bytes())
+    assert len(original) == n_bytes
+    assert hashlib.md5(original).hexdigest() == md5
+
+
+def test_shipped_files_are_small_and_attributed():
+    # three data files under 1 MB together; the licence and both DOIs sit beside them
+    sizes = {path.name: path.stat().st_size for path in SHIPPED_DIR.iterdir()}
+    assert sum(sizes[f"{name}.xz"] for name in UCI_FILES) < 1_000_000
+    readme = (SHIPPED_DIR / "README.md").read_text(encoding="utf-8")
+    for citation in ("CC BY 4.0", "10.24432/C5XW20", "10.24432/C5K306", "Becker", "Moro"):
+        assert citation in readme
+    for load in (load_adult, load_bank_marketing):
+        assert "CC BY 4.0" in load.__doc__
+
+
+def test_shipped_files_are_declared_as_package_data():
+    # pyproject.toml ships data/* with sk_interact.datasets, so wheels carry the files
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = PACKAGE_DIR.parent / "pyproject.toml"
+    if not pyproject.is_file():
+        pytest.skip("not run from a source checkout")
+    config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["sk_interact.datasets"]
+    assert "data/*" in patterns
+
+
+@pytest.mark.parametrize("env_value", [None, ""])
+def test_without_data_home_the_shipped_copies_are_read_offline(monkeypatch, env_value):
+    # no data_home, SK_INTERACT_DATA unset or empty, no network: the README's row counts
+    if env_value is None:
+        monkeypatch.delenv("SK_INTERACT_DATA", raising=False)
+    else:
+        monkeypatch.setenv("SK_INTERACT_DATA", env_value)
+    monkeypatch.setenv("HOME", "/nonexistent")
+    cut_network(monkeypatch)
+    X, y = load_adult(subset="test", dropna=False)
+    assert X.shape == (16281, 14) and list(X.columns) == ADULT_COLUMNS
+    X, y = load_bank_marketing(features="second_glance")
+    assert X.shape == (41188, 5) and list(X.columns) == BANK_SECOND_GLANCE
+    assert int(y.sum()) == 4640
+
+
+def test_shipped_copies_equal_the_shared_files(adult_train_raw, bank):
+    # data_home=<the verbatim files> and the shipped copies give the same frames
+    require_data()
+    X, y = load_adult(data_home=DATA_DIR, subset="train", dropna=False)
+    assert_same(X, adult_train_raw[0])
+    assert_same(y, adult_train_raw[1])
+    X, y = load_bank_marketing(data_home=DATA_DIR)
+    assert_same(X, bank[0])
+    assert_same(y, bank[1])
+
+
+def test_datasets_package_has_no_download_path():
+    # no network access anywhere in the library: no network module is imported, and
+    # the datasets package does not name a downloader
+    network_modules = {"urllib", "urllib3", "http", "requests", "httpx", "socket", "ftplib"}
+    for path in PACKAGE_DIR.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] not in network_modules, (path, module)
+    for path in (PACKAGE_DIR / "datasets").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for word in ("urllib", "fetch_openml", "requests", "urlopen", "download_if_missing"):
+            assert word not in source, (path, word)
+
+
+# ---------------------------------------------------------------------------------------
+# Where the files are looked up (tiny files)
 
 
 def test_data_home_argument(tmp_path, monkeypatch):
     # data_home is used as given, and wins over the environment variable
     home = write_tiny_home(tmp_path / "home")
     monkeypatch.setenv("SK_INTERACT_DATA", str(tmp_path / "elsewhere"))
-    forbid_network(monkeypatch)
+    cut_network(monkeypatch)
     X, y = load_adult(data_home=home, dropna=False)
     assert X.shape == (3, 14)
     assert y.tolist() == [0, 0, 1]
@@ -290,27 +391,21 @@ def test_data_home_argument(tmp_path, monkeypatch):
 
 
 def test_environment_variable(tmp_path, monkeypatch):
-    # with data_home=None the directory comes from SK_INTERACT_DATA
+    # with data_home=None the directory comes from SK_INTERACT_DATA, before the shipped copies
     home = write_tiny_home(tmp_path / "env-home")
     monkeypatch.setenv("SK_INTERACT_DATA", str(home))
-    forbid_network(monkeypatch)
+    cut_network(monkeypatch)
     X, y = load_adult(subset="test", dropna=False)
     assert X["fnlwgt"].tolist() == [226802, 223881]
     assert y.tolist() == [0, 1]
     assert load_bank_marketing()[0].shape == (2, 20)
 
 
-@pytest.mark.parametrize("env_value", [None, ""])
-def test_default_home_is_under_the_home_directory(tmp_path, monkeypatch, env_value):
-    # unset or empty SK_INTERACT_DATA falls back to ~/.sk_interact/data
+def test_data_home_with_tilde_is_expanded(tmp_path, monkeypatch):
+    # "~/..." means the home directory, as for any path a user types
     monkeypatch.setenv("HOME", str(tmp_path))
-    if env_value is None:
-        monkeypatch.delenv("SK_INTERACT_DATA", raising=False)
-    else:
-        monkeypatch.setenv("SK_INTERACT_DATA", env_value)
-    forbid_network(monkeypatch)
-    write_tiny_home(tmp_path / ".sk_interact" / "data")
-    X, _ = load_adult(dropna=True)
+    write_tiny_home(tmp_path / "uci")
+    X, _ = load_adult(data_home="~/uci", dropna=True)
     assert X.shape == (2, 14)
 
 
@@ -343,7 +438,7 @@ def test_loading_twice_gives_equal_independent_frames(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------
-# Missing files and the OpenML fallback
+# Missing files in a given directory (never fetched, never silently replaced)
 
 
 @pytest.mark.parametrize(
@@ -354,111 +449,40 @@ def test_loading_twice_gives_equal_independent_frames(tmp_path):
         ("all", ("adult.data",), "adult.test"),
     ],
 )
-def test_missing_adult_file_without_download_says_what_to_put_where(
-    tmp_path, monkeypatch, subset, present, named
-):
-    # download_if_missing=False never fetches; the message names file, URL and directory
-    forbid_network(monkeypatch)
+def test_missing_adult_file_says_what_to_put_where(tmp_path, monkeypatch, subset, present, named):
+    # the message names file, URL and directory, and how to use the shipped copies
+    cut_network(monkeypatch)
     for name in present:
         (tmp_path / name).write_text(TINY_ADULT_DATA)
     with pytest.raises(FileNotFoundError) as excinfo:
-        load_adult(data_home=tmp_path, subset=subset, download_if_missing=False)
+        load_adult(data_home=tmp_path, subset=subset)
     message = str(excinfo.value)
     assert f"Put {named} from https://archive.ics.uci.edu/dataset/2/adult into {tmp_path}" in (
         message
     )
-    assert "SK_INTERACT_DATA" in message
-    assert "download_if_missing=False" in message
+    assert "data_home=None with SK_INTERACT_DATA unset" in message
 
 
-@pytest.mark.parametrize("error", [OSError("network is unreachable"), TimeoutError("timed out")])
-def test_failed_openml_fetch_raises_file_not_found(tmp_path, monkeypatch, error):
-    # stand-in for an offline machine: the fetch fails, the user learns where to put the file
-    calls = []
-
-    def fetch_openml(**kwargs):
-        calls.append(kwargs)
-        raise error
-
-    monkeypatch.setattr(_uci, "fetch_openml", fetch_openml)
+def test_missing_bank_file_says_what_to_put_where(tmp_path, monkeypatch):
+    # a directory set through the environment variable is not silently replaced either
+    cut_network(monkeypatch)
+    monkeypatch.setenv("SK_INTERACT_DATA", str(tmp_path))
     with pytest.raises(FileNotFoundError) as excinfo:
-        load_adult(data_home=tmp_path)
-    message = str(excinfo.value)
-    assert f"Put adult.data from https://archive.ics.uci.edu/dataset/2/adult into {tmp_path}" in (
-        message
-    )
-    assert "OpenML (data id 1590)" in message
-    assert str(error) in message
-    assert excinfo.value.__cause__ is error
-    # one attempt, for data id 1590, cached in data_home
-    assert len(calls) == 1
-    assert calls[0]["data_id"] == 1590
-    assert calls[0]["data_home"] == str(tmp_path)
-
-
-def test_missing_bank_file_is_never_fetched(tmp_path, monkeypatch):
-    # OpenML has no bank-additional-full.csv: the message explains and says where to put it
-    forbid_network(monkeypatch)
-    with pytest.raises(FileNotFoundError) as excinfo:
-        load_bank_marketing(data_home=tmp_path)
+        load_bank_marketing()
     message = str(excinfo.value)
     assert (
         "Put bank-additional-full.csv (inside bank-additional.zip) from "
         f"https://archive.ics.uci.edu/dataset/222/bank+marketing into {tmp_path}"
     ) in message
-    assert "SK_INTERACT_DATA" in message
-    assert "1461" in message
+    assert "data_home=None with SK_INTERACT_DATA unset" in message
 
 
-# ---------------------------------------------------------------------------------------
-# OpenML's combined Adult table split back into the two files
-
-
-@pytest.fixture(scope="module")
-def openml_frame():
-    """Both real files as OpenML 1590 delivers them (see fetch_openml's docstring).
-
-    Test records first, as published outputs of ``fetch_openml("adult", version=2)``
-    show; hyphenated names, int64 numerics, categories with NaN for "?", no dots.
-    """
-    require_data()
-    parts = []
-    for name in ("adult.test", "adult.data"):
-        raw = _uci._read_adult_file(DATA_DIR / name)
-        raw = raw.replace("?", np.nan)
-        raw[ADULT_INTEGER] = raw[ADULT_INTEGER].astype(np.int64)
-        raw["income"] = raw["income"].str.removesuffix(".")
-        parts.append(raw)
-    frame = pd.concat(parts, ignore_index=True)
-    frame.columns = [*(name.replace("_", "-") for name in ADULT_COLUMNS), "class"]
-    categorical = [name for name in frame.columns if frame[name].dtype != np.int64]
-    return frame.astype(dict.fromkeys(categorical, "category"))
-
-
-@pytest.mark.parametrize("test_first", [True, False])
-def test_openml_table_splits_into_the_uci_files(
-    openml_frame, adult_train_raw, adult_test_raw, test_first
-):
-    # either order of the 48,842 records is recognised and gives the files' frames back
-    frame = openml_frame
-    if not test_first:
-        frame = pd.concat([frame.iloc[16281:], frame.iloc[:16281]], ignore_index=True)
-    parts = _uci._split_openml_adult(frame)
-    for subset, (X_file, y_file) in (("train", adult_train_raw), ("test", adult_test_raw)):
-        cleaned = _uci._clean_adult(parts[subset], "OpenML")
-        assert_same(cleaned[ADULT_COLUMNS], X_file)
-        assert_same(cleaned["income"], y_file)
-
-
-def test_openml_table_in_an_unknown_order_is_rejected(openml_frame):
-    # a table that is not file-after-file raises instead of returning a wrong split
-    shuffled = openml_frame.sample(frac=1.0, random_state=0).reset_index(drop=True)
-    with pytest.raises(ValueError, match="cannot be recovered"):
-        _uci._split_openml_adult(shuffled)
-    with pytest.raises(ValueError, match="expected 48842 records"):
-        _uci._split_openml_adult(openml_frame.iloc[:-1])
-    with pytest.raises(ValueError, match="expected the columns"):
-        _uci._split_openml_adult(openml_frame.rename(columns={"class": "income"}))
+def test_missing_shipped_copy_names_the_installation(tmp_path, monkeypatch):
+    # a trimmed installation says which file is missing and how to get around it
+    monkeypatch.delenv("SK_INTERACT_DATA", raising=False)
+    monkeypatch.setattr(_uci, "_SHIPPED_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match="missing from this sk_interact installation"):
+        load_bank_marketing()
 
 
 # ---------------------------------------------------------------------------------------
@@ -491,7 +515,7 @@ def test_malformed_adult_file_raises_naming_the_file(tmp_path, content, match):
     path = tmp_path / "adult.data"
     path.write_text(content)
     with pytest.raises(ValueError, match=match) as excinfo:
-        load_adult(data_home=tmp_path, download_if_missing=False)
+        load_adult(data_home=tmp_path)
     assert str(path) in str(excinfo.value)
 
 
@@ -581,7 +605,6 @@ def test_drop_duration_removes_the_column(tmp_path):
     ("load", "flag"),
     [
         (load_adult, "dropna"),
-        (load_adult, "download_if_missing"),
         (load_bank_marketing, "drop_duration"),
     ],
 )

@@ -1,7 +1,9 @@
 """Loaders for the two UCI benchmarks of Second Glance: Adult and Bank Marketing.
 
-Both read the original UCI distribution files, unmodified, from a local data directory
-(:func:`load_adult` falls back to OpenML for Adult) and return a typed
+Both read the original UCI distribution files, unmodified: from a local directory when
+one is given (``data_home=`` or the ``SK_INTERACT_DATA`` environment variable), else the
+xz-compressed copies shipped in ``sk_interact/datasets/data`` (CC BY 4.0, attributed in
+the README there). Nothing is downloaded, so they work offline. Both return a typed
 :class:`pandas.DataFrame` with the target as a 0/1 :class:`pandas.Series`. Categorical
 columns use a fixed vocabulary, the one of the UCI description, so that every subset and
 every call give the same dtype.
@@ -9,24 +11,24 @@ every call give the same dtype.
 
 from __future__ import annotations
 
+import lzma
 import os
-from http.client import HTTPException
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import fetch_openml
 
 __all__ = ["load_adult", "load_bank_marketing"]
 
 _ENV_VAR = "SK_INTERACT_DATA"
-_DEFAULT_DATA_HOME = Path("~") / ".sk_interact" / "data"
+# The verbatim UCI files, xz-compressed (lossless, ~0.7 MB for all three), in the package.
+_SHIPPED_DIR = Path(__file__).resolve().parent / "data"
+_SHIPPED_SUFFIX = ".xz"
 
 # ---------------------------------------------------------------------------------------
 # Adult (Becker & Kohavi, 1996)
 
 _ADULT_URL = "https://archive.ics.uci.edu/dataset/2/adult"
-_ADULT_OPENML_ID = 1590
 _ADULT_FILES = {"train": "adult.data", "test": "adult.test"}
 _ADULT_SUBSETS = ("train", "test", "all")
 _ADULT_N_RECORDS = {"train": 32561, "test": 16281}
@@ -95,21 +97,11 @@ _ADULT_CATEGORIES = {
     }.items()
 }  # fmt: skip
 
-# OpenML 1590 keeps the UCI names (hyphenated) and calls the target "class".
-_OPENML_ADULT_COLUMNS = (*(name.replace("_", "-") for name in _ADULT_COLUMNS), "class")
-# (age, fnlwgt) of the first and last record of each UCI file. They identify the two
-# files inside OpenML's combined table, whose row order is not documented.
-_ADULT_END_RECORDS = {
-    "train": ((39, 77516), (52, 287927)),
-    "test": ((25, 226802), (35, 182148)),
-}
-
 # ---------------------------------------------------------------------------------------
 # Bank Marketing, bank-additional-full.csv (Moro, Cortez & Rita, 2014)
 
 _BANK_URL = "https://archive.ics.uci.edu/dataset/222/bank+marketing"
 _BANK_FILE = "bank-additional-full.csv"
-_BANK_OPENML_ID = 1461  # the older bank-full.csv: named in messages, never fetched
 _BANK_COLUMNS = (
     "age",
     "job",
@@ -171,16 +163,38 @@ _SECOND_GLANCE_FEATURES = {
 
 
 def _resolve_data_home(data_home):
-    """``data_home``, else ``$SK_INTERACT_DATA``, else ``~/.sk_interact/data``."""
+    """``data_home``, else ``$SK_INTERACT_DATA``, else None for the shipped copies."""
     if data_home is None:
-        data_home = os.environ.get(_ENV_VAR) or _DEFAULT_DATA_HOME
+        data_home = os.environ.get(_ENV_VAR) or None
+        if data_home is None:
+            return None
     elif not isinstance(data_home, (str, os.PathLike)):
         raise ValueError(
             f"data_home must be a path (str or os.PathLike) or None, got {data_home!r}. "
             f"Pass the directory that holds the UCI files, or None to use ${_ENV_VAR} "
-            f"or {_DEFAULT_DATA_HOME}."
+            "or else the copies shipped with sk_interact."
         )
     return Path(data_home).expanduser()
+
+
+def _shipped_file(name):
+    """Path of the compressed copy of the UCI file ``name`` inside the package."""
+    path = _SHIPPED_DIR / f"{name}{_SHIPPED_SUFFIX}"
+    if not path.is_file():
+        # only a broken or trimmed installation gets here
+        raise FileNotFoundError(
+            f"{path} is missing from this sk_interact installation. Reinstall "
+            f"sk_interact, or pass data_home= (or set {_ENV_VAR}) to a directory that "
+            f"holds {name}."
+        )
+    return path
+
+
+def _open_text(path):
+    """Open a UCI file as text, decompressing the shipped ``.xz`` copies on the fly."""
+    if path.suffix == _SHIPPED_SUFFIX:
+        return lzma.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
 
 
 def _check_bool(value, name):
@@ -303,8 +317,12 @@ def _finish(frame, target, columns, dropna):
 
 
 def _read_adult_file(path):
-    """Raw string frame of one UCI Adult file: 14 features and the label, unvalidated."""
-    with open(path, encoding="utf-8") as file:
+    """Raw string frame of one UCI Adult file: 14 features and the label, unvalidated.
+
+    ``path`` is the plain file or its ``.xz`` copy; pandas infers the compression from
+    the suffix.
+    """
+    with _open_text(path) as file:
         first_line = file.readline()
     raw = _read_csv(
         path,
@@ -350,55 +368,12 @@ def _clean_adult(raw, source):
     return pd.DataFrame(columns)
 
 
-def _split_openml_adult(frame):
-    """Split OpenML's combined Adult table (data id 1590) into adult.data and adult.test.
-
-    OpenML stores the 48,842 records of both files in one table without saying which
-    is which. The split tries both orders (train first, test first) and accepts the one
-    whose parts begin and end with the known first and last records of each file.
-    """
-    source = f"OpenML data id {_ADULT_OPENML_ID}"
-    if tuple(frame.columns) != _OPENML_ADULT_COLUMNS:
-        raise ValueError(
-            f"{source}: expected the columns {list(_OPENML_ADULT_COLUMNS)}, got "
-            f"{list(frame.columns)}."
-        )
-    n_total = sum(_ADULT_N_RECORDS.values())
-    if len(frame) != n_total:
-        raise ValueError(f"{source}: expected {n_total} records, got {len(frame)}.")
-    frame = frame.set_axis([*_ADULT_COLUMNS, "income"], axis=1)
-
-    def end_records(part):
-        return tuple(tuple(part[["age", "fnlwgt"]].iloc[position].tolist()) for position in (0, -1))
-
-    for order in (("train", "test"), ("test", "train")):
-        start, parts = 0, {}
-        for subset in order:
-            stop = start + _ADULT_N_RECORDS[subset]
-            parts[subset] = frame.iloc[start:stop].reset_index(drop=True)
-            start = stop
-        if all(end_records(parts[subset]) == _ADULT_END_RECORDS[subset] for subset in order):
-            return parts
-    raise ValueError(
-        f"{source}: the records are not adult.data followed by adult.test or the reverse, "
-        "so the UCI train/test split cannot be recovered from them."
-    )
-
-
-def _fetch_adult(data_home):
-    """Both Adult parts from OpenML, cached in ``data_home``; raw, as from the files."""
-    bunch = fetch_openml(
-        data_id=_ADULT_OPENML_ID, data_home=str(data_home), as_frame=True, parser="pandas"
-    )
-    return _split_openml_adult(bunch.frame)
-
-
-def _adult_not_found(data_home, missing, reason):
+def _adult_not_found(data_home, missing):
     files = " and ".join(missing)
     return FileNotFoundError(
         f"Adult file(s) {files} not found in {data_home}. Put {files} from {_ADULT_URL} "
-        f"into {data_home} or set {_ENV_VAR} (or pass data_home=) to the directory that "
-        f"holds them. {reason}"
+        f"into {data_home}, or pass data_home=None with {_ENV_VAR} unset to read the "
+        "copies shipped with sk_interact."
     )
 
 
@@ -408,21 +383,22 @@ def load_adult(
     subset: str = "train",
     features: str | list[str] | None = None,
     dropna: bool = True,
-    download_if_missing: bool = True,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Load the UCI Adult (Census Income) data set, one of the Second Glance benchmarks.
 
-    Reads the original UCI files ``adult.data`` (train) and ``adult.test`` (test) from
-    ``data_home``. If a needed file is not there, the same records are fetched from
-    OpenML (data id 1590) and cached in ``data_home``, unless
-    ``download_if_missing=False``.
+    Reads the original UCI files ``adult.data`` (train) and ``adult.test`` (test):
+    from ``data_home`` when one is given, else from the compressed copies shipped with
+    sk_interact. Nothing is downloaded; the data set is distributed under CC BY 4.0
+    (see Notes for the attribution).
 
     Parameters
     ----------
     data_home : str, os.PathLike or None, default=None
-        Directory holding ``adult.data`` and ``adult.test``. ``None`` uses the
-        ``SK_INTERACT_DATA`` environment variable if it is set and non-empty, else
-        ``~/.sk_interact/data``. OpenML downloads are cached below it.
+        Directory holding ``adult.data`` and ``adult.test`` (plain, as UCI
+        distributes them). ``None`` uses the ``SK_INTERACT_DATA`` environment
+        variable if it is set and non-empty, else the copies shipped in
+        ``sk_interact/datasets/data`` (xz-compressed, byte-identical once
+        decompressed).
 
     subset : {"train", "test", "all"}, default="train"
         ``"train"`` reads ``adult.data`` (32,561 records), ``"test"`` reads
@@ -439,10 +415,6 @@ def load_adult(
         ``features`` selects. This gives the "cleaned dataset" of the paper: 30,162
         train and 15,060 test records. ``False`` keeps them, with NaN in the
         categorical columns.
-
-    download_if_missing : bool, default=True
-        Fetch the records from OpenML when a needed file is not in ``data_home``.
-        ``False`` raises instead, without touching the network.
 
     Returns
     -------
@@ -466,9 +438,9 @@ def load_adult(
         of fields, a non-integer in a numeric column, a value outside the UCI
         vocabulary or an unexpected income label. The message names the file.
     FileNotFoundError
-        If a needed file is not in ``data_home`` and OpenML cannot be used, because
-        ``download_if_missing=False`` or because the fetch failed. The message names
-        the file, the directory to put it in and where to download it.
+        If a needed file is not in the directory given by ``data_home`` or
+        ``SK_INTERACT_DATA``. The message names the file, the directory and where
+        UCI distributes the file.
 
     See Also
     --------
@@ -487,20 +459,12 @@ def load_adult(
     ``"Never-worked"`` after ``dropna``, or ``"Holand-Netherlands"`` in the test
     file) stay in the dtype, so train and test columns always share their categories.
 
-    **OpenML.** OpenML data id 1590 ("adult", version 2) holds all 48,842 records of
-    both files in one table, with ``?`` read as NaN, the trailing dots removed,
-    hyphenated column names and the target called ``class``. Its missing-value counts
-    equal those of the two files together. It does not say which row came from which
-    file: published outputs of ``fetch_openml("adult", version=2)`` begin with the first
-    records of ``adult.test``, so the test records appear to come first. This could
-    not be checked against the full table offline, so the split is not taken on
-    trust: the loader accepts either order only if both parts begin and end with the
-    known first and last records of their file, and raises otherwise.
-
     **Licence and citation.** The data set is distributed by the UCI Machine Learning
     Repository under the Creative Commons Attribution 4.0 International licence
-    (CC BY 4.0). Cite it as Becker, B. & Kohavi, R. (1996). Adult. UCI Machine
-    Learning Repository. https://doi.org/10.24432/C5XW20.
+    (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/. sk_interact ships the
+    two files unchanged, xz-compressed, with this attribution in
+    ``sk_interact/datasets/data/README.md``. Cite the data set as Becker, B. & Kohavi,
+    R. (1996). Adult. UCI Machine Learning Repository. https://doi.org/10.24432/C5XW20.
 
     References
     ----------
@@ -510,10 +474,10 @@ def load_adult(
     Examples
     --------
     >>> from sk_interact.datasets import load_adult
-    >>> X, y = load_adult(features="second_glance")  # doctest: +SKIP
-    >>> X.shape, int(y.sum())  # doctest: +SKIP
+    >>> X, y = load_adult(features="second_glance")
+    >>> X.shape, int(y.sum())
     ((30162, 5), 7508)
-    >>> list(X.columns)  # doctest: +SKIP
+    >>> list(X.columns)
     ['age', 'workclass', 'education_num', 'marital_status', 'hours_per_week']
     """
     if subset not in _ADULT_SUBSETS:
@@ -523,30 +487,17 @@ def load_adult(
         )
     columns = _check_features(features, _ADULT_COLUMNS, "adult")
     dropna = _check_bool(dropna, "dropna")
-    download_if_missing = _check_bool(download_if_missing, "download_if_missing")
     home = _resolve_data_home(data_home)
 
     parts = ("train", "test") if subset == "all" else (subset,)
-    missing = [_ADULT_FILES[part] for part in parts if not (home / _ADULT_FILES[part]).is_file()]
-    if not missing:
-        raw = {part: _read_adult_file(home / _ADULT_FILES[part]) for part in parts}
-        sources = {part: home / _ADULT_FILES[part] for part in parts}
-    elif not download_if_missing:
-        raise _adult_not_found(
-            home, missing, "Fetching from OpenML is disabled (download_if_missing=False)."
-        )
+    if home is None:
+        sources = {part: _shipped_file(_ADULT_FILES[part]) for part in parts}
     else:
-        try:
-            raw = _fetch_adult(home)
-        # network, HTTP and OpenML server errors (OpenMLError is a ValueError)
-        except (OSError, HTTPException, ValueError) as exc:
-            raise _adult_not_found(
-                home,
-                missing,
-                f"Fetching the records from OpenML (data id {_ADULT_OPENML_ID}) as a "
-                f"fallback failed: {exc}",
-            ) from exc
-        sources = {part: f"OpenML data id {_ADULT_OPENML_ID} ({part})" for part in parts}
+        sources = {part: home / _ADULT_FILES[part] for part in parts}
+        missing = [_ADULT_FILES[part] for part in parts if not sources[part].is_file()]
+        if missing:
+            raise _adult_not_found(home, missing)
+    raw = {part: _read_adult_file(sources[part]) for part in parts}
 
     frame = pd.concat([_clean_adult(raw[part], sources[part]) for part in parts], ignore_index=True)
     return _finish(frame, "income", columns, dropna)
@@ -593,15 +544,18 @@ def load_bank_marketing(
 
     Reads the original UCI file, the 41,188 phone calls of a Portuguese bank's
     term-deposit campaigns (May 2008 to November 2010) with the five socio-economic
-    context columns that Second Glance uses. The file is not downloaded: OpenML has
-    no copy of it (see Notes).
+    context columns that Second Glance uses: from ``data_home`` when one is given,
+    else from the compressed copy shipped with sk_interact. Nothing is downloaded;
+    the data set is distributed under CC BY 4.0 (see Notes for the attribution).
 
     Parameters
     ----------
     data_home : str, os.PathLike or None, default=None
-        Directory holding ``bank-additional-full.csv``. ``None`` uses the
-        ``SK_INTERACT_DATA`` environment variable if it is set and non-empty, else
-        ``~/.sk_interact/data``.
+        Directory holding ``bank-additional-full.csv`` (plain, as in UCI's
+        ``bank-additional.zip``). ``None`` uses the ``SK_INTERACT_DATA`` environment
+        variable if it is set and non-empty, else the copy shipped in
+        ``sk_interact/datasets/data`` (xz-compressed, byte-identical once
+        decompressed).
 
     features : None, "second_glance" or list of str, default=None
         Columns of ``X``. ``None`` gives all 20 (19 with ``drop_duration=True``) in
@@ -637,8 +591,9 @@ def load_bank_marketing(
         vocabulary or a label other than ``"yes"``/``"no"``. The message names the
         file.
     FileNotFoundError
-        If ``bank-additional-full.csv`` is not in ``data_home``. The message names
-        the directory to put it in and where to download it.
+        If ``bank-additional-full.csv`` is not in the directory given by
+        ``data_home`` or ``SK_INTERACT_DATA``. The message names the directory and
+        where UCI distributes the file.
 
     See Also
     --------
@@ -656,17 +611,19 @@ def load_bank_marketing(
     client was not contacted before. ``month`` has all twelve months as categories,
     although January and February do not occur.
 
-    **OpenML.** OpenML's "bank-marketing" (data id 1461) is the older
-    ``bank-full.csv`` release: 45,211 records and 16 features, without the
-    socio-economic columns (``emp.var.rate``, ``cons.price.idx``,
-    ``cons.conf.idx``, ``euribor3m``, ``nr.employed``) that three of the Second
-    Glance features come from. It is a different data set, so this loader never falls
-    back to it; put the UCI file in ``data_home`` instead. The paper counts 19
-    features, which is this file without ``duration``.
+    **Release.** This is ``bank-additional-full.csv`` of ``bank-additional.zip``, not
+    the older ``bank-full.csv`` release (45,211 records and 16 features, as on
+    OpenML), which lacks the socio-economic columns (``emp.var.rate``,
+    ``cons.price.idx``, ``cons.conf.idx``, ``euribor3m``, ``nr.employed``) that three
+    of the Second Glance features come from. The paper counts 19 features, which is
+    this file without ``duration``.
 
     **Licence and citation.** The data set is distributed by the UCI Machine Learning
     Repository under the Creative Commons Attribution 4.0 International licence
-    (CC BY 4.0). Cite it as Moro, S., Rita, P. & Cortez, P. (2014). Bank Marketing.
+    (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/. sk_interact ships the
+    file unchanged, xz-compressed, with this attribution in
+    ``sk_interact/datasets/data/README.md``. Cite the data set as Moro, S., Rita, P. &
+    Cortez, P. (2014). Bank Marketing.
     UCI Machine Learning Repository. https://doi.org/10.24432/C5K306, and the
     paper [2]_.
 
@@ -681,10 +638,10 @@ def load_bank_marketing(
     Examples
     --------
     >>> from sk_interact.datasets import load_bank_marketing
-    >>> X, y = load_bank_marketing(features="second_glance")  # doctest: +SKIP
-    >>> X.shape, int(y.sum())  # doctest: +SKIP
+    >>> X, y = load_bank_marketing(features="second_glance")
+    >>> X.shape, int(y.sum())
     ((41188, 5), 4640)
-    >>> list(X.columns)  # doctest: +SKIP
+    >>> list(X.columns)
     ['emp.var.rate', 'euribor3m', 'cons.price.idx', 'contact', 'previous']
     """
     columns = _check_features(features, _BANK_COLUMNS, "bank")
@@ -697,13 +654,11 @@ def load_bank_marketing(
         columns.remove("duration")
     home = _resolve_data_home(data_home)
 
-    path = home / _BANK_FILE
+    path = _shipped_file(_BANK_FILE) if home is None else home / _BANK_FILE
     if not path.is_file():
         raise FileNotFoundError(
             f"{_BANK_FILE} not found in {home}. Put {_BANK_FILE} (inside "
-            f"bank-additional.zip) from {_BANK_URL} into {home} or set {_ENV_VAR} (or pass "
-            f"data_home=) to the directory that holds it. It is not downloaded "
-            f"automatically: OpenML's 'bank-marketing' (data id {_BANK_OPENML_ID}) is the "
-            "older bank-full.csv, without the socio-economic columns."
+            f"bank-additional.zip) from {_BANK_URL} into {home}, or pass data_home=None "
+            f"with {_ENV_VAR} unset to read the copy shipped with sk_interact."
         )
     return _finish(_read_bank_file(path), "y", columns, dropna=False)

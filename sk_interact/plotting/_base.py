@@ -16,16 +16,22 @@ from sklearn.utils.validation import check_is_fitted
 from sk_interact._ranking import check_frame
 
 __all__ = [
+    "MAX_LABEL_LENGTH",
+    "MIN_FONTSIZE",
     "NEGATIVE_COLOR",
     "NEUTRAL_COLOR",
     "POSITIVE_COLOR",
     "check_matplotlib_support",
+    "check_max_label_length",
     "check_ranking",
     "check_top",
     "estimator_feature_names",
     "estimator_ranking",
     "interaction_label",
+    "label_fontsize",
+    "new_axes",
     "select_rows",
+    "shorten_label",
     "sign_colors",
     "sign_legend_handles",
 ]
@@ -34,6 +40,16 @@ __all__ = [
 POSITIVE_COLOR = "tab:red"
 NEGATIVE_COLOR = "tab:blue"
 NEUTRAL_COLOR = "tab:gray"
+# Labels shrink from the default font size to this floor as their number grows: 6 pt is
+# still legible on screen and in print, smaller is not.
+MIN_FONTSIZE = 6.0
+# Up to this many labels keep the default font size.
+_FULL_SIZE_LABELS = 20
+# Longer feature names are shortened in the middle (one-hot names such as
+# "native-country_Holand-Netherlands" differ at the end, so the end is kept).
+MAX_LABEL_LENGTH = 30
+_ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
+
 _SIGN_LABELS = {
     POSITIVE_COLOR: "positive effect",
     NEGATIVE_COLOR: "negative effect",
@@ -70,6 +86,62 @@ def check_top(top) -> None:
         isinstance(top, (bool, np.bool_)) or not isinstance(top, numbers.Integral) or top < 1
     ):
         raise ValueError(f"top must be a positive integer or None, got {top!r}.")
+
+
+def check_max_label_length(max_label_length) -> None:
+    """``max_label_length`` is an integer of at least 5 (room for an ellipsis) or None."""
+    if max_label_length is not None and (
+        isinstance(max_label_length, (bool, np.bool_))
+        or not isinstance(max_label_length, numbers.Integral)
+        or max_label_length < 5
+    ):
+        raise ValueError(
+            f"max_label_length must be an integer of at least 5 or None, got {max_label_length!r}."
+        )
+
+
+def shorten_label(name, max_length: int | None = MAX_LABEL_LENGTH) -> str:
+    """``name`` cut to ``max_length`` characters with an ellipsis in the middle.
+
+    Examples
+    --------
+    >>> shorten_label("native-country_Holand-Netherlands", 20)
+    'native-cou…therlands'
+    >>> shorten_label("age", 20)
+    'age'
+    """
+    name = str(name)
+    if max_length is None or len(name) <= max_length:
+        return name
+    head = max_length // 2
+    tail = max_length - 1 - head
+    return f"{name[:head]}{_ELLIPSIS}{name[len(name) - tail :]}"
+
+
+def label_fontsize(n_labels: int) -> float:
+    """Tick-label font size for ``n_labels`` labels along one side of a plot.
+
+    matplotlib's default size up to 20 labels, then shrinking in proportion to
+    their number, never below :data:`MIN_FONTSIZE`.
+    """
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    default = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    scaled = default * _FULL_SIZE_LABELS / max(n_labels, 1)
+    return float(max(MIN_FONTSIZE, min(default, scaled)))
+
+
+def new_axes(figsize: tuple[float, float]):
+    """A new figure of ``figsize`` inches with constrained layout, and its axes.
+
+    Constrained layout keeps rotated tick labels, titles, colour bars and legends
+    outside the axes inside the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
 
 
 def select_rows(ranking: pd.DataFrame, *, order: int | None, top: int | None) -> pd.DataFrame:
@@ -111,11 +183,11 @@ def estimator_feature_names(estimator) -> list[str] | None:
     return None if n_features is None else [f"x{i}" for i in range(n_features)]
 
 
-def interaction_label(features) -> str:
-    """``("x1", "x2")`` -> ``"x1 × x2"``."""
+def interaction_label(features, max_length: int | None = None) -> str:
+    """``("x1", "x2")`` -> ``"x1 × x2"``, each name shortened to ``max_length``."""
     if isinstance(features, str):
-        return features
-    return " \N{MULTIPLICATION SIGN} ".join(str(name) for name in features)
+        return shorten_label(features, max_length)
+    return " \N{MULTIPLICATION SIGN} ".join(shorten_label(name, max_length) for name in features)
 
 
 def sign_colors(effect) -> list[str]:

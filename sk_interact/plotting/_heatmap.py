@@ -9,10 +9,16 @@ import numpy as np
 import pandas as pd
 
 from sk_interact.plotting._base import (
+    MAX_LABEL_LENGTH,
     check_matplotlib_support,
+    check_max_label_length,
     check_ranking,
+    check_top,
     estimator_feature_names,
     estimator_ranking,
+    label_fontsize,
+    new_axes,
+    shorten_label,
 )
 
 if TYPE_CHECKING:
@@ -21,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["InteractionHeatmapDisplay"]
 
 _VALUES = ("effect", "strength")
+# Beyond this many features the x tick labels stand upright: 45° labels of long names
+# would run into each other's rows.
+_UPRIGHT_LABELS = 20
 
 
 def pairwise_matrix(
@@ -89,13 +98,39 @@ def pairwise_matrix(
     return matrix, names
 
 
+def top_pair_features(ranking: pd.DataFrame, top: int) -> np.ndarray:
+    """Column positions of the features in the ``top`` strongest pairs, ascending."""
+    check_ranking(ranking, ["indices", "strength"])
+    pairs = ranking[ranking["indices"].map(len) == 2]
+    if pairs.empty:
+        raise ValueError(f"top={top} selects pairs, but ranking has no interaction of order 2.")
+    pairs = pairs.sort_values("strength", ascending=False, kind="stable").head(top)
+    return np.unique(np.concatenate([np.asarray(s, dtype=np.intp) for s in pairs["indices"]]))
+
+
+def _heatmap_figsize(names: list[str], fontsize: float) -> tuple[float, float]:
+    """Inches that give every row a label line and room for the longest label."""
+    row = 1.5 * fontsize / 72  # one label line per row, with spacing
+    label = 0.6 * fontsize / 72 * max((len(name) for name in names), default=1)
+    side = len(names) * row + label + 0.6
+    # the colour bar and its label take about 1.2 inches to the right
+    return max(6.4, side + 1.2), max(4.8, side)
+
+
 class InteractionHeatmapDisplay:
     """Heatmap of pairwise interactions: one row and one column per feature.
 
     Entry ``(i, j)``, and symmetrically ``(j, i)``, shows the ``effect`` (a diverging
     colormap centred at 0) or the ``strength`` (a sequential colormap) of the pair;
     the diagonal and pairs the ranking does not score are left blank. Rows of order 3
-    and above are ignored.
+    and above are ignored. With ``top``, only the features of the ``top`` strongest
+    pairs get a row and a column.
+
+    The plot stays legible with many features and long names: tick labels shrink
+    with the number of features (down to 6 pt), names longer than
+    ``max_label_length`` are shortened with an ellipsis in the middle (the full names
+    stay in ``feature_names_``), and a figure created by :meth:`plot` grows with the
+    number of features and uses constrained layout.
 
     Use :meth:`from_estimator` or :meth:`from_ranking` to create one; the constructor
     only stores its arguments and :meth:`plot` draws.
@@ -112,6 +147,10 @@ class InteractionHeatmapDisplay:
         Names of all ``d`` features, used as tick labels.
     value : {"effect", "strength"}, default="effect"
         Signed ``effect`` or non-negative ``strength``.
+    top : int or None, default=None
+        Show only the features that take part in the ``top`` strongest pairs (by
+        ``strength``): the matrix of those features, with every pair among them that
+        the ranking scores. None shows every feature.
 
     Attributes
     ----------
@@ -121,12 +160,16 @@ class InteractionHeatmapDisplay:
         Figure holding the axes.
     im_ : matplotlib AxesImage
         The image; ``im_.norm`` is centred at 0 for effects.
-    matrix_ : ndarray of shape (d, d)
+    matrix_ : ndarray of shape (n_shown, n_shown)
         The drawn symmetric matrix; NaN (blank) on the diagonal and for unscored pairs.
+        ``n_shown`` is ``d``, or fewer with ``top``.
     colorbar_ : matplotlib Colorbar or None
         The colour bar, None when ``colorbar=False``.
     feature_names_ : list of str
-        Tick labels, one per feature.
+        Full names of the shown features, one per row; the tick labels are these,
+        shortened to ``max_label_length``.
+    feature_indices_ : ndarray of shape (n_shown,)
+        Column positions of the shown features among all ``d``.
 
     See Also
     --------
@@ -162,11 +205,13 @@ class InteractionHeatmapDisplay:
         n_features: int | None = None,
         feature_names: Sequence[str] | None = None,
         value: str = "effect",
+        top: int | None = None,
     ):
         self.ranking = ranking
         self.n_features = n_features
         self.feature_names = feature_names
         self.value = value
+        self.top = top
 
     def plot(
         self,
@@ -175,13 +220,15 @@ class InteractionHeatmapDisplay:
         cmap=None,
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionHeatmapDisplay:
         """Draw the heatmap.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure.
+            Axes to draw on; None creates a new figure, sized for the number of
+            features, with constrained layout.
         cmap : str or matplotlib Colormap, default=None
             Colormap; None takes ``"RdBu_r"`` (red positive, blue negative) for
             effects and ``"viridis"`` for strengths.
@@ -189,23 +236,32 @@ class InteractionHeatmapDisplay:
             Add a colour bar.
         imshow_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.imshow`.
+        max_label_length : int or None, default=30
+            Tick labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
         display : InteractionHeatmapDisplay
             This display, with the fitted attributes ``ax_``, ``figure_``, ``im_``,
-            ``matrix_`` and ``colorbar_``.
+            ``matrix_``, ``colorbar_``, ``feature_names_`` and ``feature_indices_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
         from matplotlib.colors import CenteredNorm, Normalize
 
         if self.value not in _VALUES:
             raise ValueError(f"value must be one of {list(_VALUES)}, got {self.value!r}.")
+        check_top(self.top)
+        check_max_label_length(max_label_length)
         ranking = check_ranking(self.ranking, ["indices", self.value])
         matrix, names = pairwise_matrix(
             ranking, self.value, n_features=self.n_features, feature_names=self.feature_names
         )
+        shown = np.arange(len(names))
+        if self.top is not None:
+            shown = top_pair_features(ranking, self.top)
+            matrix = matrix[np.ix_(shown, shown)]
+            names = [names[i] for i in shown]
         pairs = ranking["indices"].map(len) == 2
         if pairs.any() and np.isnan(matrix).all():
             raise ValueError(
@@ -221,8 +277,10 @@ class InteractionHeatmapDisplay:
         else:
             norm, default_cmap = Normalize(vmin=0.0, vmax=largest), "viridis"
 
+        labels = [shorten_label(name, max_label_length) for name in names]
+        fontsize = label_fontsize(len(labels))
         if ax is None:
-            _, ax = plt.subplots()
+            ax = new_axes(_heatmap_figsize(labels, fontsize))
         imshow_kwargs = {
             "cmap": default_cmap if cmap is None else cmap,
             "norm": norm,
@@ -230,13 +288,27 @@ class InteractionHeatmapDisplay:
             **(imshow_kwargs or {}),
         }
         self.im_ = ax.imshow(matrix, **imshow_kwargs)
-        ticks = np.arange(len(names))
-        ax.set_xticks(ticks, labels=names, rotation=45, ha="right", rotation_mode="anchor")
-        ax.set_yticks(ticks, labels=names)
-        self.colorbar_ = ax.figure.colorbar(self.im_, ax=ax, label=self.value) if colorbar else None
+        ticks = np.arange(len(labels))
+        if len(labels) > _UPRIGHT_LABELS:
+            ax.set_xticks(ticks, labels=labels, rotation=90, fontsize=fontsize)
+        else:
+            ax.set_xticks(
+                ticks, labels=labels, rotation=45, ha="right", rotation_mode="anchor",
+                fontsize=fontsize,
+            )  # fmt: skip
+        ax.set_yticks(ticks, labels=labels, fontsize=fontsize)
+        self.colorbar_ = None
+        if colorbar:
+            # matplotlib's default width (15% of the axes) in a 6.4-inch figure, not
+            # 15% of a figure that has grown with the number of features
+            fraction = 0.15 * min(1.0, 6.4 / ax.figure.get_figwidth())
+            self.colorbar_ = ax.figure.colorbar(
+                self.im_, ax=ax, label=self.value, fraction=fraction
+            )
 
         self.matrix_ = matrix
         self.feature_names_ = names
+        self.feature_indices_ = shown
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
@@ -249,10 +321,12 @@ class InteractionHeatmapDisplay:
         n_features: int | None = None,
         feature_names: Sequence[str] | None = None,
         value: str = "effect",
+        top: int | None = None,
         ax: Axes | None = None,
         cmap=None,
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionHeatmapDisplay:
         """Plot the pairwise interactions of a ranking DataFrame as a heatmap.
 
@@ -268,14 +342,20 @@ class InteractionHeatmapDisplay:
             Names of all ``d`` features.
         value : {"effect", "strength"}, default="effect"
             Signed ``effect`` (diverging colormap centred at 0) or ``strength``.
+        top : int or None, default=None
+            Show only the features of the ``top`` strongest pairs (by ``strength``);
+            None shows every feature.
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure.
+            Axes to draw on; None creates a new figure sized for the shown features.
         cmap : str or matplotlib Colormap, default=None
             Colormap; None picks one for ``value``.
         colorbar : bool, default=True
             Add a colour bar.
         imshow_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.imshow`.
+        max_label_length : int or None, default=30
+            Tick labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
@@ -293,8 +373,15 @@ class InteractionHeatmapDisplay:
         >>> display.matrix_.shape, float(display.matrix_[2, 0])
         ((4, 4), 3.0)
         """
-        return cls(ranking, n_features=n_features, feature_names=feature_names, value=value).plot(
-            ax=ax, cmap=cmap, colorbar=colorbar, imshow_kwargs=imshow_kwargs
+        display = cls(
+            ranking, n_features=n_features, feature_names=feature_names, value=value, top=top
+        )
+        return display.plot(
+            ax=ax,
+            cmap=cmap,
+            colorbar=colorbar,
+            imshow_kwargs=imshow_kwargs,
+            max_label_length=max_label_length,
         )
 
     @classmethod
@@ -303,15 +390,17 @@ class InteractionHeatmapDisplay:
         estimator,
         *,
         value: str = "effect",
+        top: int | None = None,
         ax: Axes | None = None,
         cmap=None,
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionHeatmapDisplay:
         """Plot the pairwise interactions found by a fitted estimator as a heatmap.
 
         Every feature the estimator was fitted on gets a row and a column, named as in
-        its rankings.
+        its rankings; with ``top``, only the features of the ``top`` strongest pairs.
 
         Parameters
         ----------
@@ -320,14 +409,20 @@ class InteractionHeatmapDisplay:
             :class:`~sk_interact.TNIDDetector`.
         value : {"effect", "strength"}, default="effect"
             Signed ``effect`` (diverging colormap centred at 0) or ``strength``.
+        top : int or None, default=None
+            Show only the features of the ``top`` strongest pairs (by ``strength``);
+            None shows every feature.
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure.
+            Axes to draw on; None creates a new figure sized for the shown features.
         cmap : str or matplotlib Colormap, default=None
             Colormap; None picks one for ``value``.
         colorbar : bool, default=True
             Add a colour bar.
         imshow_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.imshow`.
+        max_label_length : int or None, default=30
+            Tick labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
@@ -356,8 +451,10 @@ class InteractionHeatmapDisplay:
             ranking,
             feature_names=estimator_feature_names(estimator),
             value=value,
+            top=top,
             ax=ax,
             cmap=cmap,
             colorbar=colorbar,
             imshow_kwargs=imshow_kwargs,
+            max_label_length=max_label_length,
         )

@@ -9,11 +9,16 @@ import numpy as np
 import pandas as pd
 
 from sk_interact.plotting._base import (
+    MAX_LABEL_LENGTH,
     check_matplotlib_support,
+    check_max_label_length,
     check_ranking,
     estimator_feature_names,
     estimator_ranking,
+    label_fontsize,
+    new_axes,
     select_rows,
+    shorten_label,
     sign_colors,
     sign_legend_handles,
 )
@@ -22,6 +27,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["InteractionNetworkDisplay"]
+
+# Beyond this many nodes the labels point away from the centre (radial): horizontal
+# labels of neighbouring nodes would overlap.
+_RADIAL_LABELS = 16
+# Width of a character in font sizes, for DejaVu Sans text (an upper estimate).
+_CHAR_WIDTH = 0.6
 
 
 def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -50,6 +61,59 @@ def _node_names(rows: pd.DataFrame) -> list[str]:
     return sorted(positions, key=positions.get)
 
 
+def _label_layout(x: float, y: float, radial: bool) -> dict:
+    """Rotation and alignment that put a node's label outside the circle at (x, y)."""
+    if radial:
+        angle = float(np.degrees(np.arctan2(y, x)))
+        # on the left half the text is turned by 180° so that it never reads upside down
+        if x < -1e-9:
+            return {"rotation": angle - 180.0, "ha": "right", "va": "center"}
+        return {"rotation": angle, "ha": "left", "va": "center"}
+    ha = "center" if abs(x) < 0.2 else "left" if x > 0 else "right"
+    va = "center" if abs(y) < 0.2 else "bottom" if y > 0 else "top"
+    return {"rotation": 0.0, "ha": ha, "va": va}
+
+
+def _fit_labels(ax, labels: list, xy: list[tuple[float, float]]) -> None:
+    """Set equal axis limits that keep every node label inside the axes.
+
+    Labels are offset from their nodes in points, so how far each reaches beyond its
+    node is fixed in pixels; the limits follow from it and the axes' size once the
+    figure is laid out. Two passes, as the layout can resize the axes in between.
+    """
+    limit = 1.45
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    for _ in range(2):
+        ax.figure.draw_without_rendering()
+        box = ax.get_window_extent()
+        size = min(box.width, box.height)
+        scale = size / (2 * limit)  # pixels per data unit
+        needed = [1.15]  # the nodes themselves, with their markers
+        for text, (x, y) in zip(labels, xy):
+            extent = text.get_window_extent()
+            node_x, node_y = box.x0 + box.width / 2 + x * scale, box.y0 + box.height / 2 + y * scale
+            for coordinate, low, high in (
+                (x, extent.x0 - node_x, extent.x1 - node_x),
+                (y, extent.y0 - node_y, extent.y1 - node_y),
+            ):
+                # |coordinate * size / (2 * limit) + reach| <= size / 2 for both ends
+                needed.append(max(coordinate, 0.0) * size / max(size - 2 * high, 0.3 * size))
+                needed.append(max(-coordinate, 0.0) * size / max(size + 2 * low, 0.3 * size))
+        limit = max(needed)
+        ax.set_xlim(-limit, limit)
+        ax.set_ylim(-limit, limit)
+
+
+def _network_figsize(n_nodes: int, fontsize: float, label_inches: float) -> tuple[float, float]:
+    """Inches for a circle whose circumference holds every label, plus the labels."""
+    # 1.8 font sizes of arc per label keeps neighbouring radial labels apart
+    radius = max(1.6, n_nodes * 1.8 * fontsize / 72 / (2 * np.pi))
+    side = max(4.8, 2 * (1.15 * radius + label_inches) + 0.4)
+    # the legend sits to the right of the axes
+    return side + 1.6, side
+
+
 class InteractionNetworkDisplay:
     """Network of the strongest interactions: features as nodes on a circle.
 
@@ -57,7 +121,15 @@ class InteractionNetworkDisplay:
     strongest drawn row has width ``max_linewidth``); a set of three or more features
     is a hyperedge, a translucent polygon over its members, more opaque the stronger it
     is. Edges and hyperedges are coloured by the sign of ``effect``. Rows of order 1
-    are ignored.
+    are ignored. Only the features of the ``top`` strongest rows are nodes, unless
+    ``feature_names`` asks for more.
+
+    Labels sit outside the circle, pointing away from its centre when there are many
+    nodes, in a font that shrinks with their number (down to 6 pt); names longer
+    than ``max_label_length`` are shortened with an ellipsis in the middle. The sign
+    legend is placed outside the axes, to the right, so that it covers no node; a
+    figure created by :meth:`plot` grows with the number of nodes and uses
+    constrained layout.
 
     Use :meth:`from_estimator` or :meth:`from_ranking` to create one; the constructor
     only stores its arguments and :meth:`plot` draws.
@@ -88,6 +160,8 @@ class InteractionNetworkDisplay:
         One line per pair, strongest first.
     hyperedges_ : list of matplotlib Polygon
         One polygon per set of three or more features, strongest first.
+    labels_ : list of matplotlib Annotation
+        The node labels, in the order of ``node_positions_``.
     ranking_ : DataFrame
         The rows drawn, strongest first.
 
@@ -134,13 +208,15 @@ class InteractionNetworkDisplay:
         color_by_sign: bool = True,
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionNetworkDisplay:
         """Draw the network.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure.
+            Axes to draw on; None creates a new figure, sized for the number of
+            nodes, with constrained layout.
         color_by_sign : bool, default=True
             Colour edges and hyperedges by the sign of ``effect`` (red positive, blue
             negative, grey zero or NaN) and add a legend; False draws them grey.
@@ -150,17 +226,20 @@ class InteractionNetworkDisplay:
         node_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.scatter` for
             the nodes.
+        max_label_length : int or None, default=30
+            Node labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
         display : InteractionNetworkDisplay
             This display, with the fitted attributes ``ax_``, ``figure_``,
-            ``node_positions_``, ``edges_`` and ``hyperedges_``.
+            ``node_positions_``, ``labels_``, ``edges_`` and ``hyperedges_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
         from matplotlib.patches import Polygon
 
+        check_max_label_length(max_label_length)
         columns = ["features", "strength", *(["effect"] if color_by_sign else [])]
         rows = select_rows(check_ranking(self.ranking, columns), order=None, top=self.top)
         rows = rows[rows["features"].map(len) >= 2].reset_index(drop=True)
@@ -172,9 +251,12 @@ class InteractionNetworkDisplay:
                 raise ValueError(f"ranking names features {unknown} missing from feature_names.")
             names = [str(name) for name in self.feature_names]
         positions = circle_layout(names)
+        labels = [shorten_label(name, max_label_length) for name in names]
+        fontsize = label_fontsize(len(labels))
+        label_inches = _CHAR_WIDTH * fontsize / 72 * max((len(text) for text in labels), default=0)
 
         if ax is None:
-            _, ax = plt.subplots()
+            ax = new_axes(_network_figsize(len(labels), fontsize, label_inches))
         strength = rows["strength"].to_numpy(dtype=np.float64)
         largest = strength.max() if len(strength) and strength.max() > 0 else 1.0
         relative = strength / largest
@@ -211,28 +293,44 @@ class InteractionNetworkDisplay:
 
         xy = np.array(list(positions.values())).reshape(-1, 2)
         node_kwargs = {
-            "s": 300,
+            # smaller markers when many nodes share the circle
+            "s": 300.0 * min(1.0, _RADIAL_LABELS / max(len(labels), 1)),
             "color": "white",
             "edgecolors": "black",
             "zorder": 3,
             **(node_kwargs or {}),
         }
         self.nodes_ = ax.scatter(xy[:, 0], xy[:, 1], **node_kwargs)
-        for name, (x, y) in positions.items():
+        # the label starts just outside its marker, along the radius, in points
+        gap = np.sqrt(np.max(self.nodes_.get_sizes(), initial=0.0)) / 2 + 3.0
+        radial = len(labels) > _RADIAL_LABELS
+        self.labels_ = [
             ax.annotate(
-                name,
+                text,
                 (x, y),
-                xytext=(1.2 * x, 1.2 * y),
-                ha="center",
-                va="center",
+                xytext=(gap * x, gap * y),
+                textcoords="offset points",
+                fontsize=fontsize,
+                rotation_mode="anchor",
                 zorder=4,
+                **_label_layout(x, y, radial),
             )
+            for text, (x, y) in zip(labels, positions.values())
+        ]
         if color_by_sign and len(rows):
-            ax.legend(handles=sign_legend_handles(colors), loc="upper right", fontsize="small")
-        ax.set_xlim(-1.45, 1.45)
-        ax.set_ylim(-1.45, 1.45)
+            # outside the axes, to the right: inside, it would hide nodes and labels
+            ax.legend(
+                handles=sign_legend_handles(colors),
+                loc="upper left",
+                bbox_to_anchor=(1.0, 1.0),
+                borderaxespad=0.0,
+                fontsize="small",
+            )
         ax.set_aspect("equal")
+        # the square axes keeps to the left of its box, so the legend beside it stays in
+        ax.set_anchor("W")
         ax.set_axis_off()
+        _fit_labels(ax, self.labels_, list(positions.values()))
 
         self.ranking_ = rows
         self.node_positions_ = positions
@@ -252,6 +350,7 @@ class InteractionNetworkDisplay:
         color_by_sign: bool = True,
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionNetworkDisplay:
         """Plot the strongest interactions of a ranking DataFrame as a network.
 
@@ -261,7 +360,8 @@ class InteractionNetworkDisplay:
             An interaction ranking (columns ``features``, ``strength``, ``effect``;
             ``order`` when ``order`` is given; ``indices`` optional).
         top : int or None, default=20
-            Number of strongest rows drawn; None draws every row.
+            Number of strongest rows drawn; only their features are nodes (unless
+            ``feature_names`` asks for more). None draws every row.
         order : int, default=None
             Draw only interactions of this order; None draws all.
         feature_names : sequence of str, default=None
@@ -275,6 +375,9 @@ class InteractionNetworkDisplay:
             Line width of the strongest drawn interaction.
         node_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.scatter`.
+        max_label_length : int or None, default=30
+            Node labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
@@ -301,6 +404,7 @@ class InteractionNetworkDisplay:
             color_by_sign=color_by_sign,
             max_linewidth=max_linewidth,
             node_kwargs=node_kwargs,
+            max_label_length=max_label_length,
         )
 
     @classmethod
@@ -315,6 +419,7 @@ class InteractionNetworkDisplay:
         color_by_sign: bool = True,
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionNetworkDisplay:
         """Plot the strongest interactions found by a fitted estimator as a network.
 
@@ -324,7 +429,9 @@ class InteractionNetworkDisplay:
             An estimator with an ``interactions_`` ranking, such as a fitted
             :class:`~sk_interact.TNIDDetector`.
         top : int or None, default=20
-            Number of strongest rows drawn; None draws every row.
+            Number of strongest rows drawn; only their features are nodes (unless
+            ``feature_names`` or ``all_features`` asks for more). None draws every
+            row.
         order : int, default=None
             Draw only interactions of this order; None draws all.
         all_features : bool, default=False
@@ -338,6 +445,9 @@ class InteractionNetworkDisplay:
             Line width of the strongest drawn interaction.
         node_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.scatter`.
+        max_label_length : int or None, default=30
+            Node labels longer than this are shortened with an ellipsis in the
+            middle; None keeps them whole.
 
         Returns
         -------
@@ -373,4 +483,5 @@ class InteractionNetworkDisplay:
             color_by_sign=color_by_sign,
             max_linewidth=max_linewidth,
             node_kwargs=node_kwargs,
+            max_label_length=max_label_length,
         )

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sk_interact.plotting._base import (
+    MAX_LABEL_LENGTH,
     check_matplotlib_support,
+    check_max_label_length,
     check_ranking,
     estimator_ranking,
     interaction_label,
+    label_fontsize,
+    new_axes,
     select_rows,
     sign_colors,
     sign_legend_handles,
@@ -22,9 +27,42 @@ if TYPE_CHECKING:
 
 __all__ = ["InteractionRankingDisplay"]
 
+# Width of a character in font sizes, for DejaVu Sans text (an upper estimate).
+_CHAR_WIDTH = 0.6
+
+
+def _ranking_figsize(labels: list[str], fontsize: float) -> tuple[float, float]:
+    """Inches that give each bar a label line and room for the longest label."""
+    label = _CHAR_WIDTH * fontsize / 72 * max((len(text) for text in labels), default=1)
+    height = max(4.8, 2.0 * fontsize / 72 * len(labels) + 1.5)
+    return max(6.4, label + 4.5), height
+
+
+def wrap_title(title: str, ax, label_inches: float = 0.0) -> str:
+    """``title`` broken (textwrap) into lines no wider than the axes.
+
+    The width is that of ``ax``, less the ``label_inches`` that tick labels take from
+    it under constrained layout, so that the centred title stays inside the figure.
+    """
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    fontsize = FontProperties(size=rcParams["axes.titlesize"]).get_size_in_points()
+    figure_width = ax.figure.get_figwidth()
+    inches = min(ax.get_position().width * figure_width, figure_width - label_inches - 0.5)
+    width = max(int(inches * 72 / (_CHAR_WIDTH * fontsize)), 10)
+    lines = str(title).splitlines()
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in lines)
+
 
 class InteractionRankingDisplay:
     """Bar chart of interaction strengths, strongest at the top, coloured by sign.
+
+    Labels stay legible for many rows and long names: their font shrinks with the
+    number of rows (down to 6 pt), feature names longer than ``max_label_length``
+    are shortened with an ellipsis in the middle, a long ``title`` is wrapped to the
+    width of the axes, and a figure created by :meth:`plot` grows with the number of
+    rows and uses constrained layout.
 
     Use :meth:`from_estimator` or :meth:`from_ranking` to create one; the constructor
     only stores its arguments and :meth:`plot` draws.
@@ -88,13 +126,16 @@ class InteractionRankingDisplay:
         color_by_sign: bool = True,
         bar_kwargs: dict | None = None,
         errorbar_kwargs: dict | None = None,
+        title: str | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionRankingDisplay:
         """Draw the bar chart.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure.
+            Axes to draw on; None creates a new figure, sized for the number of
+            rows, with constrained layout.
         color_by_sign : bool, default=True
             Colour bars by the sign of ``effect`` (red positive, blue negative, grey
             zero or NaN) and add a legend; False draws every bar in one colour.
@@ -102,6 +143,12 @@ class InteractionRankingDisplay:
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.barh`.
         errorbar_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.errorbar`.
+        title : str, default=None
+            Title of the axes, wrapped onto several lines where it is wider than
+            the axes; None sets none.
+        max_label_length : int or None, default=30
+            Feature names longer than this are shortened in the tick labels with an
+            ellipsis in the middle; None keeps them whole.
 
         Returns
         -------
@@ -110,12 +157,14 @@ class InteractionRankingDisplay:
             and ``errorbar_``.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
 
+        check_max_label_length(max_label_length)
         columns = ["features", "strength", *(["effect"] if color_by_sign else [])]
         rows = select_rows(check_ranking(self.ranking, columns), order=None, top=self.top)
+        labels = [interaction_label(f, max_label_length) for f in rows["features"]]
+        fontsize = label_fontsize(len(labels))
         if ax is None:
-            _, ax = plt.subplots()
+            ax = new_axes(_ranking_figsize(labels, fontsize))
 
         strength = rows["strength"].to_numpy(dtype=np.float64)
         positions = np.arange(len(rows))[::-1]  # the strongest row at the top
@@ -140,8 +189,11 @@ class InteractionRankingDisplay:
                     strength[finite], positions[finite], xerr=std[finite], **errorbar_kwargs
                 )
 
-        ax.set_yticks(positions, labels=[interaction_label(f) for f in rows["features"]])
+        ax.set_yticks(positions, labels=labels, fontsize=fontsize)
         ax.set_xlabel("strength")
+        if title is not None:
+            label_inches = _CHAR_WIDTH * fontsize / 72 * max(map(len, labels), default=0)
+            ax.set_title(wrap_title(title, ax, label_inches))
         if colors is not None and len(rows):
             ax.legend(handles=sign_legend_handles(colors), loc="lower right")
 
@@ -161,6 +213,8 @@ class InteractionRankingDisplay:
         color_by_sign: bool = True,
         bar_kwargs: dict | None = None,
         errorbar_kwargs: dict | None = None,
+        title: str | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionRankingDisplay:
         """Plot the strongest interactions of a ranking DataFrame.
 
@@ -181,6 +235,11 @@ class InteractionRankingDisplay:
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.barh`.
         errorbar_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.errorbar`.
+        title : str, default=None
+            Title of the axes, wrapped where it is wider than the axes.
+        max_label_length : int or None, default=30
+            Feature names longer than this are shortened in the tick labels with an
+            ellipsis in the middle; None keeps them whole.
 
         Returns
         -------
@@ -209,6 +268,8 @@ class InteractionRankingDisplay:
             color_by_sign=color_by_sign,
             bar_kwargs=bar_kwargs,
             errorbar_kwargs=errorbar_kwargs,
+            title=title,
+            max_label_length=max_label_length,
         )
 
     @classmethod
@@ -222,6 +283,8 @@ class InteractionRankingDisplay:
         color_by_sign: bool = True,
         bar_kwargs: dict | None = None,
         errorbar_kwargs: dict | None = None,
+        title: str | None = None,
+        max_label_length: int | None = MAX_LABEL_LENGTH,
     ) -> InteractionRankingDisplay:
         """Plot the strongest interactions found by a fitted estimator.
 
@@ -242,6 +305,11 @@ class InteractionRankingDisplay:
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.barh`.
         errorbar_kwargs : dict, default=None
             Keyword arguments passed to :meth:`matplotlib.axes.Axes.errorbar`.
+        title : str, default=None
+            Title of the axes, wrapped where it is wider than the axes.
+        max_label_length : int or None, default=30
+            Feature names longer than this are shortened in the tick labels with an
+            ellipsis in the middle; None keeps them whole.
 
         Returns
         -------
@@ -274,4 +342,6 @@ class InteractionRankingDisplay:
             color_by_sign=color_by_sign,
             bar_kwargs=bar_kwargs,
             errorbar_kwargs=errorbar_kwargs,
+            title=title,
+            max_label_length=max_label_length,
         )
