@@ -505,3 +505,22 @@ def test_long_ranking_title_is_wrapped_inside_the_figure(wide_ranking):
     for label in display.ax_.get_yticklabels():
         assert _inside(label.get_window_extent(), display.figure_.bbox)
         assert label.get_fontsize() >= MIN_FONTSIZE
+
+
+@pytest.mark.parametrize(
+    "Display", [InteractionRankingDisplay, InteractionHeatmapDisplay, InteractionNetworkDisplay]
+)
+def test_from_estimator_accepts_a_fitted_pipeline(Display):
+    # A Pipeline whose last step is an explainer plots that step's ranking and names.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = make_tsang_benchmark("F1", n_samples=600, random_state=0)
+    frame = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
+    tnid = TNIDDetector(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
+    pipe = make_pipeline(StandardScaler().set_output(transform="pandas"), tnid).fit(frame, y)
+    display = Display.from_estimator(pipe)
+    shown = display.ranking.reset_index(drop=True)
+    pd.testing.assert_frame_equal(shown, tnid.interactions_.head(len(shown)))
+    with pytest.raises(NotFittedError):
+        Display.from_estimator(make_pipeline(StandardScaler(), TNIDDetector()))

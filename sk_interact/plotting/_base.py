@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from sk_interact._ranking import check_frame
+from sk_interact._ranking import check_ranking as check_ranking_schema
+from sk_interact._ranking import feature_names_of
 
 __all__ = [
     "MAX_LABEL_LENGTH",
@@ -70,14 +71,7 @@ def check_matplotlib_support(caller_name: str) -> None:
 
 def check_ranking(ranking, columns: Sequence[str]) -> pd.DataFrame:
     """``ranking`` itself, after checking it is a DataFrame holding ``columns``."""
-    return check_frame(
-        ranking,
-        columns,
-        name="ranking",
-        what="such as an estimator's interactions_",
-        missing_hint=f"this plot needs the columns {list(columns)}, like an estimator's "
-        "interactions_.",
-    )
+    return check_ranking_schema(ranking, columns, use="this plot")
 
 
 def check_top(top) -> None:
@@ -168,19 +162,25 @@ def select_rows(ranking: pd.DataFrame, *, order: int | None, top: int | None) ->
     return ranking.reset_index(drop=True)
 
 
+def explainer_of(estimator):
+    """The interaction estimator itself, or the last step of a fitted ``Pipeline``."""
+    steps = getattr(estimator, "steps", None)
+    if steps and not hasattr(estimator, "interactions_"):
+        return steps[-1][1]
+    return estimator
+
+
 def estimator_ranking(estimator) -> pd.DataFrame:
-    """The fitted ``interactions_`` of ``estimator`` (NotFittedError before ``fit``)."""
+    """The fitted ``interactions_`` of ``estimator`` (or of a Pipeline's last step);
+    NotFittedError before ``fit``."""
+    estimator = explainer_of(estimator)
     check_is_fitted(estimator, "interactions_")
     return estimator.interactions_
 
 
 def estimator_feature_names(estimator) -> list[str] | None:
     """``feature_names_in_``, else ``x0 … x{d-1}`` as the rankings say, else None."""
-    names = getattr(estimator, "feature_names_in_", None)
-    if names is not None:
-        return [str(name) for name in names]
-    n_features = getattr(estimator, "n_features_in_", None)
-    return None if n_features is None else [f"x{i}" for i in range(n_features)]
+    return feature_names_of(explainer_of(estimator))
 
 
 def interaction_label(features, max_length: int | None = None) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sk_interact._ranking import default_feature_names
 from sk_interact.plotting._base import (
     MAX_LABEL_LENGTH,
     check_matplotlib_support,
@@ -81,7 +82,7 @@ def pairwise_matrix(
 
     names = feature_names
     if names is None:
-        names = [f"x{i}" for i in range(n_features)]
+        names = default_feature_names(n_features)
         if "features" in ranking.columns:
             for index_set, features in zip(indices, ranking["features"]):
                 for i, name in zip(index_set, features):
