@@ -92,18 +92,23 @@ def resolve_task(task: str, y) -> tuple[str, str]:
     ``task="auto"`` reads ``y``: text, boolean and categorical labels are classes; a
     numeric ``y`` is classes when all its values are whole numbers and there are at
     most :data:`MAX_AUTO_CLASSES` (20) of them, and a regression target otherwise (so
-    ``load_diabetes``'s 214 whole-number targets are a quantity). Whole numbers with 11
-    to 50 distinct values are ambiguous: a ``UserWarning`` says which way it went.
+    ``load_diabetes``'s 214 whole-number targets are a quantity; floats beyond 2**53,
+    all whole in float64, are amounts too). Whole numbers with 11 to 50 distinct
+    values are ambiguous: a ``UserWarning`` says which way it went.
     """
     if task != "auto":
         return task, f"task={task!r} was given"
     values = np.asarray(y)
     if values.dtype.kind not in "iuf" or values.dtype.kind == "b":
         return "classification", "y holds labels"
+    integers = values.dtype.kind in "iu"
     values = values.astype(np.float64).ravel()
     finite = values[np.isfinite(values)]
     distinct = np.unique(finite)
-    whole = bool(np.all(distinct == np.round(distinct)))
+    # Beyond 2**53 every float is a whole number: that says nothing about labels.
+    whole = integers or bool(
+        np.all(distinct == np.round(distinct)) and np.all(np.abs(distinct) <= 2**53)
+    )
     n = len(distinct)
     if whole and n <= MAX_AUTO_CLASSES:
         chosen = "classification"
@@ -345,6 +350,13 @@ class ExplainedNetwork:
         self.standardized = standardized
         self.probabilities = [_outputs_probabilities(n, n.module_) for n in self.nets]
         self.validation_rows = None if adopted else getattr(self.nets[0], "validation_rows_", None)
+        # Target statistics of networks trained on a standardized target, in float64: the
+        # module's float32 copies overflow (inf) beyond ~3e38, e.g. for gradients in
+        # standardized units of a network adopted on features near 1e30.
+        self._y_stats = None
+        if standardized and task == "regression" and y is not None:
+            targets = np.asarray(y, dtype=np.float64)
+            self._y_stats = standard_scaling(targets.reshape(len(targets), -1))[:2]
         self._copies: dict = {}
 
     # ------------------------------------------------------------------ building
@@ -540,9 +552,24 @@ class ExplainedNetwork:
         as_tensor = lambda a: torch.as_tensor(a, dtype=self.dtype, device=self.device)  # noqa: E731
         return ElementwiseAffine(as_tensor(scale), as_tensor(shift))
 
+    def _unstandardize(self, member: int) -> nn.Module | None:
+        """The member's output scaling (standardized to raw target), from the float64
+        statistics; None when its module has none."""
+        if self._y_stats is None or "unstandardize" not in self.nets[member].module_._modules:
+            return None
+        if ("unstandardize", member) not in self._copies:
+            mean, scale = (torch.as_tensor(a, dtype=self.dtype) for a in self._y_stats)
+            affine = ElementwiseAffine(scale, mean).to(self.device).eval()
+            self._copies[("unstandardize", member)] = affine
+        return self._copies[("unstandardize", member)]
+
     def module(self, member: int = 0) -> nn.Module:
         """The member's whole module (raw features to raw outputs) in the explanation dtype."""
-        return self._copy(("module", member), self.nets[member].module_)
+        module = self._copy(("module", member), self.nets[member].module_)
+        unstandardize = self._unstandardize(member)
+        if unstandardize is not None:
+            module.unstandardize = unstandardize
+        return module
 
     def sets_with_constant(self, sets: Sequence[Sequence[int]]) -> np.ndarray:
         """Which of ``sets`` hold a constant feature (their effects are 0 by definition)."""
@@ -579,10 +606,8 @@ class ExplainedNetwork:
         with torch.no_grad():
             if standardized:
                 out = body(Z * torch.as_tensor(~self.constant, dtype=Z.dtype, device=Z.device))
-                module = self.nets[member].module_
-                if "unstandardize" in module._modules:
-                    out = self._copy(("unstandardize", member), module.unstandardize)(out)
-                return out
+                unstandardize = self._unstandardize(member)
+                return out if unstandardize is None else unstandardize(out)
             return body(torch.tensor(np.array(X, dtype=np.float64), dtype=self.dtype).to(Z))
 
     def predict_outputs(self, X: np.ndarray) -> np.ndarray:
