@@ -12,6 +12,7 @@ from sk_interact._ranking import feature_names_of
 
 __all__ = [
     "InteractionRankingMixin",
+    "is_classification",
     "refuse_text_columns",
     "validate_fit_data",
 ]
@@ -26,6 +27,14 @@ def refuse_text_columns(X) -> None:
                 f"X has non-numeric columns {text}; encode them first, e.g. with "
                 "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
             )
+
+
+def is_classification(estimator) -> bool:
+    """Whether ``predict_proba`` applies: a classifier, fitted or declared (``"auto"``
+    may turn out to be one)."""
+    if hasattr(estimator, "task_"):
+        return estimator.task_ == "classification"
+    return estimator.task in ("classification", "auto")
 
 
 def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):

@@ -327,8 +327,8 @@ class ExplainedNetwork:
         Feature means and scales (:func:`~sk_interact._training.standard_scaling`).
     constant : ndarray of shape (d,) of bool
         Constant features: held fixed, so every derivative with respect to them is 0.
-    y_mean, y_scale : float
-        Regression target mean and scale (0 and 1 for classification).
+    y_mean, y_scale : ndarray of shape (n_targets,)
+        Regression target means and scales, float64 (0 and 1 for classification).
     adopted : bool
         Whether the network was given by the user (not trained here).
     validation_rows : ndarray or None
@@ -340,23 +340,19 @@ class ExplainedNetwork:
         self.task = task
         self.n_classes = int(n_classes)
         self.x_mean, self.x_scale, self.constant = standard_scaling(X)
-        self.y_mean, self.y_scale = 0.0, 1.0
-        if task == "regression" and y is not None and np.ndim(y) == 1:
-            y_mean, y_scale, _ = standard_scaling(np.asarray(y, dtype=np.float64)[:, None])
-            self.y_mean, self.y_scale = float(y_mean[0]), float(y_scale[0])
+        # Regression target statistics in float64, per target column: the head divides
+        # by y_scale, and own networks are unscaled with them (not with the module's
+        # float32 copies, which overflow beyond ~3e38).
+        self.y_mean, self.y_scale = np.zeros(1), np.ones(1)
+        if task == "regression" and y is not None:
+            targets = np.asarray(y, dtype=np.float64)
+            self.y_mean, self.y_scale, _ = standard_scaling(targets.reshape(len(targets), -1))
         self.device = torch.device(device)
         self.adopted = adopted
         # Own networks trained on standardized data are differentiated in those units.
         self.standardized = standardized
         self.probabilities = [_outputs_probabilities(n, n.module_) for n in self.nets]
         self.validation_rows = None if adopted else getattr(self.nets[0], "validation_rows_", None)
-        # Target statistics of networks trained on a standardized target, in float64: the
-        # module's float32 copies overflow (inf) beyond ~3e38, e.g. for gradients in
-        # standardized units of a network adopted on features near 1e30.
-        self._y_stats = None
-        if standardized and task == "regression" and y is not None:
-            targets = np.asarray(y, dtype=np.float64)
-            self._y_stats = standard_scaling(targets.reshape(len(targets), -1))[:2]
         self._copies: dict = {}
 
     # ------------------------------------------------------------------ building
@@ -525,11 +521,15 @@ class ExplainedNetwork:
         Z = (np.asarray(X, dtype=np.float64) - self.x_mean) / self.x_scale
         return torch.as_tensor(Z, dtype=self.dtype, device=self.device)
 
+    def _cached(self, key, build) -> nn.Module:
+        """``build()``, made once per ``key`` and kept (not pickled)."""
+        if key not in self._copies:
+            self._copies[key] = build().to(self.device, self.dtype).eval()
+        return self._copies[key]
+
     def _copy(self, key, module: nn.Module) -> nn.Module:
         """A private copy of ``module`` in the explanation dtype (made once)."""
-        if key not in self._copies:
-            self._copies[key] = copy.deepcopy(module).to(self.device, self.dtype).eval()
-        return self._copies[key]
+        return self._cached(key, lambda: copy.deepcopy(module))
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -545,23 +545,25 @@ class ExplainedNetwork:
 
     def _entry(self, standardized_input: bool) -> ElementwiseAffine:
         """``z ↦ x``: constant features held fixed (every derivative by them is 0)."""
-        keep = (~self.constant).astype(np.float64)
-        scale, shift = keep, np.zeros_like(keep)
-        if not standardized_input:
-            scale, shift = self.x_scale * keep, self.x_mean
-        as_tensor = lambda a: torch.as_tensor(a, dtype=self.dtype, device=self.device)  # noqa: E731
-        return ElementwiseAffine(as_tensor(scale), as_tensor(shift))
+
+        def build():
+            keep = (~self.constant).astype(np.float64)
+            scale, shift = keep, np.zeros_like(keep)
+            if not standardized_input:
+                scale, shift = self.x_scale * keep, self.x_mean
+            return ElementwiseAffine(torch.as_tensor(scale), torch.as_tensor(shift))
+
+        return self._cached(("entry", standardized_input), build)
 
     def _unstandardize(self, member: int) -> nn.Module | None:
-        """The member's output scaling (standardized to raw target), from the float64
+        """The member's output scaling (standardized to raw target) from the float64
         statistics; None when its module has none."""
-        if self._y_stats is None or "unstandardize" not in self.nets[member].module_._modules:
+        if not self.standardized or "unstandardize" not in self.nets[member].module_._modules:
             return None
-        if ("unstandardize", member) not in self._copies:
-            mean, scale = (torch.as_tensor(a, dtype=self.dtype) for a in self._y_stats)
-            affine = ElementwiseAffine(scale, mean).to(self.device).eval()
-            self._copies[("unstandardize", member)] = affine
-        return self._copies[("unstandardize", member)]
+        return self._cached(
+            "unstandardize",
+            lambda: ElementwiseAffine(torch.as_tensor(self.y_scale), torch.as_tensor(self.y_mean)),
+        )
 
     def module(self, member: int = 0) -> nn.Module:
         """The member's whole module (raw features to raw outputs) in the explanation dtype."""
@@ -572,8 +574,9 @@ class ExplainedNetwork:
         return module
 
     def sets_with_constant(self, sets: Sequence[Sequence[int]]) -> np.ndarray:
-        """Which of ``sets`` hold a constant feature (their effects are 0 by definition)."""
-        return np.array([bool(self.constant[list(s)].any()) for s in sets], dtype=bool)
+        """Which of ``sets`` (all of one order) hold a constant feature: their effects
+        are 0 by definition."""
+        return self.constant[np.asarray(sets, dtype=np.int64)].any(axis=1)
 
     def function(
         self, output: str = "logit", target: int = 0, member: int = 0, variant=None
@@ -591,7 +594,7 @@ class ExplainedNetwork:
         if variant is not None:
             body = variant(copy.deepcopy(body)).eval()
         if self.task == "regression":
-            head = RegressionOutput(1.0 if standardized else self.y_scale)
+            head = RegressionOutput(1.0 if standardized else float(self.y_scale[0]))
         else:
             head = ClassOutput(target, output, self.probabilities[member])
         return nn.Sequential(self._entry(standardized), body, head).eval()
@@ -605,7 +608,7 @@ class ExplainedNetwork:
         Z = self.standardize(X)
         with torch.no_grad():
             if standardized:
-                out = body(Z * torch.as_tensor(~self.constant, dtype=Z.dtype, device=Z.device))
+                out = body(self._entry(True)(Z))
                 unstandardize = self._unstandardize(member)
                 return out if unstandardize is None else unstandardize(out)
             return body(torch.tensor(np.array(X, dtype=np.float64), dtype=self.dtype).to(Z))

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import InteractionRankingMixin, validate_fit_data
+from sk_interact._base import InteractionRankingMixin, is_classification, validate_fit_data
 from sk_interact._derivatives import (
     gradient,
     jacobian,
@@ -370,9 +370,11 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         return self.network_.standardize(X)
 
     # ------------------------------------------------------------------ surrogates
-    def _train_surrogates(self, Z: np.ndarray, G: np.ndarray, seeds: list[int], rng) -> None:
-        """M2, M3, …: each learns the effects of the order below at the training rows."""
-        n, d = Z.shape
+    def _train_surrogates(self, Z: torch.Tensor, G: np.ndarray, seeds: list[int], rng) -> None:
+        """M2, M3, …: each learns the effects of the order below at the training rows
+        ``Z`` (standardized)."""
+        Z_array = Z.cpu().double().numpy()
+        n, d = Z_array.shape
         n_held = 0
         if self.validation_fraction:
             n_held = min(n - 2, math.ceil(self.validation_fraction * n))
@@ -382,7 +384,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         self._surrogates, self.surrogate_r2_ = [], {}
         for level, seed in zip(range(2, self.order + 1), seeds, strict=True):
             surrogate = ExplainedNetwork.train(
-                Z[train],
+                Z_array[train],
                 targets[train],
                 task="regression",
                 hidden_layer_sizes=self.surrogate_hidden,
@@ -393,29 +395,25 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 cacheable=isinstance(self.random_state, numbers.Integral),
             )
             self._surrogates.append(surrogate)
-            predicted = surrogate.predict_outputs(Z[held])
+            predicted = surrogate.predict_outputs(Z_array[held])
             self.surrogate_r2_[level] = _weighted_r2(targets[held], predicted)
             if level < self.order:
                 sets = _strict_sets(d, level)
-                Z_tensor = self._standardize(self._x_from_z(Z))
                 targets = np.concatenate(
                     [
-                        self._set_effects(level, Z_tensor[rows], previous, sets).double().numpy()
+                        self._set_effects(level, Z[rows], previous, sets).cpu().double().numpy()
                         for rows in self._row_blocks(n, level)
                     ]
                 )
                 previous = sets
         self.surrogates_ = [surrogate.nets[0] for surrogate in self._surrogates]
 
-    def _x_from_z(self, Z: np.ndarray) -> np.ndarray:
-        return Z * self.network_.x_scale + self.network_.x_mean
-
     def _set_effects(self, level, Z: torch.Tensor, previous, sets, J=None) -> torch.Tensor:
         """Effects ``(B, S)`` of ``sets`` read off surrogate ``M_level``'s Jacobian ``J``;
         0 for a set with a constant feature (M1 does not depend on it)."""
         J = self._surrogate_jacobian(level, Z) if J is None else J
         values = _set_entries(J, previous, sets)
-        values[:, torch.as_tensor(self.network_.sets_with_constant(sets))] = 0
+        values[:, torch.as_tensor(self.network_.sets_with_constant(sets), device=values.device)] = 0
         return values
 
     def _row_blocks(self, n: int, level: int):
@@ -526,11 +524,10 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                     "hessian_method='surrogate' or 'smoothhess'."
                 )
 
-        Z = self._standardize(X).cpu().double().numpy()
         self._surrogates, self.surrogates_, self.surrogate_r2_ = [], [], {}
         if self.hessian_method == "surrogate":
             G = self._gradients(X, self.output)
-            self._train_surrogates(Z, G, surrogate_seeds, split_rng)
+            self._train_surrogates(self._standardize(X), G, surrogate_seeds, split_rng)
         explained = X
         if self.max_samples is not None and self.max_samples < len(X):
             explained = X[np.sort(rows_rng.choice(len(X), self.max_samples, replace=False))]
@@ -678,7 +675,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             return self.network_.predict_values(X)
         return self.classes_[self.network_.predict_codes(X)]
 
-    @available_if(lambda self: getattr(self, "task_", self.task) != "regression")
+    @available_if(is_classification)
     def predict_proba(self, X) -> np.ndarray:
         """The primary M1's class probabilities, shape ``(n_samples, n_classes)``."""
         X = self._check_X(X)

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import InteractionRankingMixin, validate_fit_data
+from sk_interact._base import InteractionRankingMixin, is_classification, validate_fit_data
 from sk_interact._derivatives import hessian, mixed_partials
 from sk_interact._explained_network import (
     TRAINING_PARAMETER_CONSTRAINTS,
@@ -102,13 +102,6 @@ def _extensions(prefixes: set[tuple[int, ...]], n_features: int) -> list[tuple[i
     return sorted(
         {tuple(sorted((*p, j))) for p in prefixes for j in range(n_features) if j not in p}
     )
-
-
-def _is_classification(estimator) -> bool:
-    """Whether ``predict_proba`` applies: a classifier, fitted or declared."""
-    if hasattr(estimator, "task_"):
-        return estimator.task_ == "classification"
-    return estimator.task in ("classification", "auto")
 
 
 class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
@@ -655,7 +648,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             return self.network_.predict_values(X)
         return self.classes_[self.network_.predict_codes(X)]
 
-    @available_if(_is_classification)
+    @available_if(is_classification)
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
         X = self._check_X(X)

@@ -437,10 +437,10 @@ def _resolve_task(y, task: str, target: str) -> tuple[str, str]:
             f"the target column {target!r} is not numeric (e.g. {y.iloc[0]!r}); "
             "use --task classification for class labels"
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the reason below says the same
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
         chosen, reason = resolve_task(task, y.to_numpy())
-    if task == "auto" and numeric and 10 < y.nunique() <= 50:
+    if caught:  # an ambiguous target: say how to choose the other task
         other = "regression" if chosen == "classification" else "classification"
         reason += f"; pass --task {other} if that is wrong"
     return chosen, reason
