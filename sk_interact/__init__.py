@@ -6,6 +6,7 @@ feature interactions off exact higher-order derivatives computed with ``torch.fu
 
 from sk_interact import datasets, derivatives, metrics, plotting
 from sk_interact._explained_network import clear_network_cache
+from sk_interact._features import feature_groups_from_transformer
 from sk_interact._io import load_ranking, save_ranking
 from sk_interact._second_glance import SecondGlanceExplainer
 from sk_interact._taylor_cam import TaylorCAMExplainer
@@ -21,6 +22,7 @@ __all__ = [
     "clear_network_cache",
     "datasets",
     "derivatives",
+    "feature_groups_from_transformer",
     "load_ranking",
     "metrics",
     "plotting",

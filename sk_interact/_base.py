@@ -6,27 +6,18 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_is_fitted, validate_data
+import scipy.sparse as sp
+from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 
+from sk_interact._features import FeatureLayout, has_text
 from sk_interact._ranking import feature_names_of
 
 __all__ = [
     "InteractionRankingMixin",
     "is_classification",
-    "refuse_text_columns",
     "validate_fit_data",
+    "validate_predict_data",
 ]
-
-
-def refuse_text_columns(X) -> None:
-    """Raise a ValueError naming the non-numeric columns of a DataFrame ``X``."""
-    if hasattr(X, "dtypes") and hasattr(X, "columns"):
-        text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-        if text:
-            raise ValueError(
-                f"X has non-numeric columns {text}; encode them first, e.g. with "
-                "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
-            )
 
 
 def is_classification(estimator) -> bool:
@@ -37,29 +28,80 @@ def is_classification(estimator) -> bool:
     return estimator.task in ("classification", "auto")
 
 
+def _refuse_missing(X) -> None:
+    """A ValueError naming the columns of a numeric ``X`` that hold NaN."""
+    if sp.issparse(X) or not hasattr(X, "__len__"):
+        return
+    values = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
+    if values.dtype.kind != "f":
+        return  # no NaN possible, or validate_data says what is wrong
+    if values.ndim == 2 and np.isnan(values).any():
+        FeatureLayout.fit(X if hasattr(X, "columns") else values)  # raises, naming them
+
+
 def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
-    """``fit``'s checks: numeric columns, finite values, two features or more."""
-    refuse_text_columns(X)
-    return validate_data(
-        estimator,
-        X,
-        y,
-        dtype=np.float64,
-        ensure_min_features=2,
-        ensure_min_samples=ensure_min_samples,
-    )
+    """``fit``'s checks and encoding: ``(X_encoded, y, layout)``.
+
+    Numeric arrays, DataFrames and sparse matrices go through scikit-learn's
+    ``validate_data``; DataFrames (or object arrays) with text, ``category`` or boolean
+    object columns are read by :class:`~sk_interact._features.FeatureLayout`, which
+    one-hot encodes them. Missing values are refused with an error naming the columns.
+    Sets ``n_features_in_`` (and ``feature_names_in_`` for DataFrames) and
+    ``feature_groups_``; needs two features (after grouping) or more.
+    """
+    groups = getattr(estimator, "feature_groups", None)
+    if has_text(X):
+        validate_data(estimator, X, skip_check_array=True)
+        layout = FeatureLayout.fit(X, groups)
+        X_encoded, y = check_X_y(
+            layout.encode(X), y, dtype=np.float64, ensure_min_samples=ensure_min_samples
+        )
+    else:
+        _refuse_missing(X)
+        X_encoded, y = validate_data(
+            estimator,
+            X,
+            y,
+            dtype=np.float64,
+            accept_sparse=True,
+            ensure_min_features=2,
+            ensure_min_samples=ensure_min_samples,
+        )
+        if sp.issparse(X_encoded):
+            X_encoded = X_encoded.toarray()
+        layout = FeatureLayout.fit(X_encoded, groups, columns=feature_names_of(estimator))
+    if layout.n_features < 2:
+        raise ValueError(
+            f"X has {layout.n_features} feature (after feature_groups): an interaction needs "
+            "two features or more."
+        )
+    estimator.feature_groups_ = {name: list(cols) for name, cols in layout.groups.items()}
+    return X_encoded, y, layout
+
+
+def validate_predict_data(estimator, X) -> np.ndarray:
+    """The fitted estimator's checks and encoding of ``X`` after ``fit``."""
+    check_is_fitted(estimator, "interactions_")
+    layout = estimator.network_.features
+    if layout.identity and not has_text(X):
+        X = validate_data(estimator, X, reset=False, dtype=np.float64, accept_sparse=True)
+        return X.toarray() if sp.issparse(X) else X
+    validate_data(estimator, X, reset=False, skip_check_array=True)
+    return check_array(layout.encode(X), dtype=np.float64)
 
 
 class InteractionRankingMixin:
     """Adds :meth:`rank_interactions` to an estimator with an ``interactions_`` frame."""
 
     def _feature_names(self) -> list[str]:
-        """``feature_names_in_`` when fitted on a DataFrame, else ``x0 … x{d-1}``.
+        """The features rankings name: ``feature_groups_``'s keys once fitted (the
+        columns of ``X``, or their groups), else ``feature_names_in_`` or ``x0 …``.
 
         As in scikit-learn, ``feature_names_in_`` itself only exists for DataFrames:
         setting it for arrays would make every later call with an array warn.
         """
-        return feature_names_of(self)
+        groups = getattr(self, "feature_groups_", None)
+        return list(groups) if groups is not None else feature_names_of(self)
 
     def rank_interactions(self, order: int | None = None, top: int | None = None) -> pd.DataFrame:
         """The fitted ranking, optionally of one order and cut to the strongest ``top``.

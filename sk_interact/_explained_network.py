@@ -49,6 +49,7 @@ from sk_interact._training import (
     LR_SCHEDULES,
     fit_ensemble,
     fit_network,
+    network_scaling,
     prediction_net,
     standard_scaling,
 )
@@ -335,11 +336,17 @@ class ExplainedNetwork:
         Rows of the training ``X`` that the networks did not train on.
     """
 
-    def __init__(self, nets, *, task, n_classes, X, y=None, device, adopted, standardized):
+    def __init__(
+        self, nets, *, task, n_classes, X, y=None, device, adopted, standardized, features=None
+    ):
         self.nets = list(nets)
         self.task = task
         self.n_classes = int(n_classes)
+        self.features = features
         self.x_mean, self.x_scale, self.constant = standard_scaling(X)
+        # What own networks take: standardized columns, one-hot dummies as 0/1.
+        unscaled = () if features is None else np.flatnonzero(features.dummy)
+        self.input_mean, self.input_scale = network_scaling(X, standardized, unscaled)
         # Regression target statistics in float64, per target column: the head divides
         # by y_scale, and own networks are unscaled with them (not with the module's
         # float32 copies, which overflow beyond ~3e38).
@@ -371,6 +378,7 @@ class ExplainedNetwork:
         memory="auto",
         cacheable: bool = False,
         binary_logit: bool = False,
+        features=None,
     ) -> ExplainedNetwork:
         """Train ``len(seeds)`` MLPs on ``(X, y)`` with skorch.
 
@@ -393,6 +401,9 @@ class ExplainedNetwork:
         binary_logit : bool, default=False
             Two classes as one logit (sigmoid, as Second Glance trains them) instead
             of two (softmax).
+        features : FeatureLayout, optional
+            How ``X``'s columns were encoded (:mod:`sk_interact._features`): its
+            one-hot dummies reach the network as 0/1, unscaled.
         """
         hidden = check_hidden_layer_sizes(hidden_layer_sizes)
         targets = np.asarray(y, dtype=np.float64)
@@ -405,6 +416,8 @@ class ExplainedNetwork:
                 targets = np.asarray(y, dtype=np.int64)
         architecture = (X.shape[1], hidden, activation, n_outputs)
         kwargs = settings.fit_kwargs()
+        if features is not None and features.dummy.any():
+            kwargs["unscaled"] = tuple(int(i) for i in np.flatnonzero(features.dummy))
         nets = train_with_memory(
             memory, cacheable, architecture, X, targets, fit_task, seeds, kwargs
         )
@@ -417,6 +430,7 @@ class ExplainedNetwork:
             device=settings.device,
             adopted=False,
             standardized=settings.standardize,
+            features=features,
         )
 
     @classmethod
@@ -430,6 +444,7 @@ class ExplainedNetwork:
         n_classes: int = 1,
         device="cpu",
         parameter: str = "net",
+        features=None,
     ) -> ExplainedNetwork:
         """A validated copy of the user's trained skorch net or torch module.
 
@@ -509,6 +524,7 @@ class ExplainedNetwork:
             device=device,
             adopted=True,
             standardized=False,
+            features=features,
         )
 
     # ------------------------------------------------------------------ scaling
@@ -548,12 +564,20 @@ class ExplainedNetwork:
 
         def build():
             keep = (~self.constant).astype(np.float64)
-            scale, shift = keep, np.zeros_like(keep)
-            if not standardized_input:
-                scale, shift = self.x_scale * keep, self.x_mean
+            # z ↦ x = mean + scale·z, then x ↦ the network's input (identity for
+            # standardized columns; dummies reach own networks as 0/1).
+            scale, shift = self.x_scale * keep, self.x_mean
+            if standardized_input:
+                scale = scale / self.input_scale
+                shift = (shift - self.input_mean) / self.input_scale
             return ElementwiseAffine(torch.as_tensor(scale), torch.as_tensor(shift))
 
         return self._cached(("entry", standardized_input), build)
+
+    def inputs(self, member: int = 0) -> nn.Module:
+        """``z ↦`` the input the member's network takes: the entry of :meth:`function`
+        (standardized columns as they are, one-hot dummies back to 0/1)."""
+        return self._entry(self._body(member)[1])
 
     def _unstandardize(self, member: int) -> nn.Module | None:
         """The member's output scaling (standardized to raw target) from the float64

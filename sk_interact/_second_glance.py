@@ -19,14 +19,19 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils import check_random_state
+from sklearn.utils import ClassifierTags, check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import InteractionRankingMixin, is_classification, validate_fit_data
+from sk_interact._base import (
+    InteractionRankingMixin,
+    is_classification,
+    validate_fit_data,
+    validate_predict_data,
+)
 from sk_interact._derivatives import (
     gradient,
     jacobian,
@@ -149,6 +154,9 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     target : class label, optional
         Class whose output is explained; default the last class of ``classes_`` (the
         positive class of binary ``y``).
+    feature_groups : dict of str to list of str or int, optional
+        Several columns treated as one feature, as in :class:`TNIDDetector`; text and
+        ``category`` columns are one-hot encoded here and are one feature each.
     device : str, default="cpu"
         Where to train and differentiate.
     random_state : int, RandomState instance or None, default=None
@@ -179,6 +187,11 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     task_ : {"regression", "classification"}
     classes_ : ndarray
         Class labels (classification only).
+    feature_groups_ : dict of str to list of str
+        Every feature rankings name, with the columns of ``X`` it holds; ``indices``
+        are positions in it. A feature of several encoded columns (a one-hot block, a
+        group) gets, per row, the signed root sum of squares of its block of
+        estimates, as in :class:`TNIDDetector`.
     feature_names_in_ : ndarray of str
         Column names, when ``X`` was a DataFrame.
     n_features_in_ : int
@@ -243,6 +256,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         "n_samples": [Interval(numbers.Integral, 2, None, closed="left")],
         "softplus_beta": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_samples": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "feature_groups": [dict, None],
         **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
@@ -259,6 +273,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         n_samples=256,
         softplus_beta=10.0,
         max_samples=None,
+        feature_groups=None,
         max_epochs=200,
         lr=3e-3,
         batch_size=256,
@@ -283,6 +298,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         self.n_samples = n_samples
         self.softplus_beta = softplus_beta
         self.max_samples = max_samples
+        self.feature_groups = feature_groups
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -300,6 +316,11 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        # text, category and sparse columns are encoded here (FeatureLayout)
+        tags.input_tags.sparse = tags.input_tags.categorical = tags.input_tags.string = True
+        if self.task == "auto" and tags.classifier_tags is None:
+            # predict_proba exists until fit says regression: describe it as for classes
+            tags.classifier_tags = ClassifierTags()
         tags.non_deterministic = self.random_state is None
         return tags
 
@@ -338,6 +359,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 n_classes=n_classes,
                 device=self.device,
                 parameter="primary",
+                features=self._layout,
             )
             if not piecewise_linear_layers(network.nets[0].module_):
                 warnings.warn(
@@ -360,6 +382,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             memory=self.memory,
             cacheable=isinstance(self.random_state, numbers.Integral),
             binary_logit=True,
+            features=self._layout,
         )
 
     def _function(self, output: str, variant=None) -> nn.Sequential:
@@ -372,9 +395,9 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     # ------------------------------------------------------------------ surrogates
     def _train_surrogates(self, Z: torch.Tensor, G: np.ndarray, seeds: list[int], rng) -> None:
         """M2, M3, …: each learns the effects of the order below at the training rows
-        ``Z`` (standardized)."""
-        Z_array = Z.cpu().double().numpy()
-        n, d = Z_array.shape
+        ``Z`` (standardized), from M1's inputs there (:meth:`_surrogate_inputs`)."""
+        U = self._surrogate_inputs(Z)
+        n, d = U.shape
         n_held = 0
         if self.validation_fraction:
             n_held = min(n - 2, math.ceil(self.validation_fraction * n))
@@ -384,7 +407,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         self._surrogates, self.surrogate_r2_ = [], {}
         for level, seed in zip(range(2, self.order + 1), seeds, strict=True):
             surrogate = ExplainedNetwork.train(
-                Z_array[train],
+                U[train],
                 targets[train],
                 task="regression",
                 hidden_layer_sizes=self.surrogate_hidden,
@@ -393,9 +416,10 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 settings=TrainingSettings.of(self),
                 memory=self.memory,
                 cacheable=isinstance(self.random_state, numbers.Integral),
+                features=self._layout,
             )
             self._surrogates.append(surrogate)
-            predicted = surrogate.predict_outputs(Z_array[held])
+            predicted = surrogate.predict_outputs(U[held])
             self.surrogate_r2_[level] = _weighted_r2(targets[held], predicted)
             if level < self.order:
                 sets = _strict_sets(d, level)
@@ -417,14 +441,22 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         return values
 
     def _row_blocks(self, n: int, level: int):
-        width = math.comb(self.n_features_in_, level - 1) * self.n_features_in_
+        d = self._encoded_width
+        width = math.comb(d, level - 1) * d
         size = max(1, _JACOBIAN_BLOCK // width)
         for start in range(0, n, size):
             yield slice(start, min(n, start + size))
 
     def _surrogate_jacobian(self, level: int, Z: torch.Tensor) -> torch.Tensor:
         """``(B, m, d)``: the Jacobian of surrogate ``M_level`` at standardized points."""
-        return jacobian(self._surrogates[level - 2].module(), Z)
+        surrogate = nn.Sequential(self.network_.inputs(), self._surrogates[level - 2].module())
+        return jacobian(surrogate, Z)
+
+    def _surrogate_inputs(self, Z: torch.Tensor) -> np.ndarray:
+        """What the surrogates take: M1's inputs (one-hot dummies as 0/1, so a rare
+        level's untrained weights are not magnified by its large standardized value)."""
+        with torch.no_grad():
+            return self.network_.inputs()(Z).cpu().double().numpy()
 
     # ---------------------------------------------------------------- estimates
     def _generator(self) -> torch.Generator:
@@ -434,7 +466,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         """Signed estimates ``(B, S)`` of the order-``level`` effects of ``sets``, and the
         surrogate's Jacobian they were read from (None for the other methods)."""
         if method == "surrogate":
-            previous = _strict_sets(self.n_features_in_, level - 1)
+            previous = _strict_sets(self._encoded_width, level - 1)
             J = self._surrogate_jacobian(level, Z)
             return self._set_effects(level, Z, previous, sets, J), J
         if method == "smoothhess":
@@ -455,24 +487,33 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
     def _rank(self, X: np.ndarray) -> tuple[pd.DataFrame, float]:
         """The ranking over the rows of ``X``, and M2's mean relative asymmetry there
         (0 for the methods that are symmetric by construction)."""
+        layout = self.network_.features
         d = X.shape[1]
         Z = self._standardize(X)
         all_sets, strength, effect, asymmetry = [], [], [], []
         for level in range(2, self.order + 1):
             sets = _strict_sets(d, level)
-            sum_signed = np.zeros(len(sets))
-            sum_abs = np.zeros(len(sets))
+            feature_sets, owner = _strict_sets(layout.n_features, level), None
+            if not layout.identity:
+                # encoded sets with one column per feature, and the feature set of each
+                members, owner = layout.expand(feature_sets)
+                position = {s: m for m, s in enumerate(sets)}
+                picked = np.array([position[s] for s in members])
+            sum_signed = np.zeros(len(feature_sets))
+            sum_abs = np.zeros(len(feature_sets))
             blocks = list(self._row_blocks(len(X), level))
             for rows in progress(blocks, self.verbose, f"order-{level} effects"):
                 values, J = self._effects(Z[rows], level, sets, self.hessian_method)
-                values = values.double()
-                sum_signed += values.sum(dim=0).cpu().numpy()
-                sum_abs += values.abs().sum(dim=0).cpu().numpy()
+                values = values.double().cpu().numpy()
+                if owner is not None:
+                    values = layout.reduce(values[:, picked], owner, len(feature_sets))
+                sum_signed += values.sum(axis=0)
+                sum_abs += np.abs(values).sum(axis=0)
                 if level == 2 and J is not None:
                     J = J.double()
                     numerator = torch.linalg.matrix_norm(J - J.transpose(1, 2))
                     asymmetry.append(numerator / torch.linalg.matrix_norm(J).clamp_min(1e-30))
-            all_sets += sets
+            all_sets += feature_sets
             effect.append(sum_signed / len(X))
             strength.append(sum_abs / len(X))
         ranking = ranking_frame(
@@ -496,8 +537,15 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         -------
         self : SecondGlanceExplainer
         """
-        X, y = validate_fit_data(self, X, y, ensure_min_samples=3)
+        X, y, self._layout = validate_fit_data(self, X, y, ensure_min_samples=3)
+        self._encoded_width = X.shape[1]
         self._check_parameters(X.shape[1])
+        if self.order > self._layout.n_features:
+            raise ValueError(
+                f"order={self.order} exceeds the number of features after "
+                f"feature_groups ({self._layout.n_features}); use order <= "
+                f"{self._layout.n_features}."
+            )
         y_fit = encode_target(self, y)
         self._class_position = 0
         if self.task_ == "classification":
@@ -514,7 +562,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         self.network_ = self._fit_primary(X, y_fit, primary_seed)
         self.primary_ = self.network_.nets[0]
         self.validation_score_ = self.network_.validation_score(X, y_fit)
-        self.network_.warn_constant(self._feature_names())
+        self.network_.warn_constant(self._layout.encoded_names)
         if self.hessian_method == "softplus":
             _, replaced = softplus_copy(self.primary_.module_, beta=1.0)
             if not replaced:
@@ -536,8 +584,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
 
     # ------------------------------------------------------------------ local view
     def _check_X(self, X) -> np.ndarray:
-        check_is_fitted(self, "interactions_")
-        return validate_data(self, X, reset=False, dtype=np.float64)
+        return validate_predict_data(self, X)
 
     def _output(self, output: str | None) -> str:
         output = self.output if output is None else output
@@ -571,9 +618,18 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         Returns
         -------
         ndarray of shape (n_samples, n_features)
+            One column per feature (``feature_groups_``); a feature of several
+            encoded columns gets the signed root sum of squares of its gradients.
         """
         X = self._check_X(X)
-        return self._gradients(X, self._output(output))
+        G = self._gradients(X, self._output(output))
+        layout = self.network_.features
+        if layout.identity:
+            return G
+        owner = np.empty(G.shape[1], dtype=np.int64)
+        for f, members in enumerate(layout.members):
+            owner[members] = f
+        return layout.reduce(G, owner, layout.n_features)
 
     def _gradients(self, X: np.ndarray, output: str) -> np.ndarray:
         G = gradient(self._function(output), self._standardize(X))
@@ -623,7 +679,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
                 H = (H + H.transpose(1, 2)) / 2
             if self.task_ == "classification" and output != self.output:
                 H = self._change_scale(H.double(), Z, to=output)
-        return H.double().cpu().numpy()
+        return self.network_.features.reduce_matrix(H.double().cpu().numpy())
 
     def _change_scale(self, H: torch.Tensor, Z: torch.Tensor, to: str) -> torch.Tensor:
         """Hessians between the log-odds ``z`` and ``p = σ(z)``, by the chain rule.
@@ -642,7 +698,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
 
     # --------------------------------------------------------------- transformer
     def _pairs(self) -> list[tuple[int, int]]:
-        return _strict_sets(self.n_features_in_, 2)
+        return _strict_sets(self.network_.features.n_features, 2)
 
     def transform(self, X):
         """Per-sample pairwise effects, one column per pair ``i < j``.
@@ -658,7 +714,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
             :meth:`get_feature_names_out` (``"a:b"``).
         """
         H = self.local_hessians(X)
-        rows, cols = np.triu_indices(self.n_features_in_, k=1)
+        rows, cols = np.triu_indices(self.network_.features.n_features, k=1)
         return H[:, rows, cols]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -702,7 +758,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         Z = self._standardize(X)
         G = self._gradients(X, self.output)
         if self.hessian_method == "surrogate":
-            predicted = self._surrogates[0].predict_outputs(Z.cpu().double().numpy())
+            predicted = self._surrogates[0].predict_outputs(self._surrogate_inputs(Z))
         elif self.hessian_method == "smoothhess":
             predicted = smoothed_gradient(
                 self._function(self.output),

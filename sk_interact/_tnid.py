@@ -17,11 +17,16 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import ClassifierTags, RegressorTags, check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from torch import nn
 
-from sk_interact._base import InteractionRankingMixin, is_classification, validate_fit_data
+from sk_interact._base import (
+    InteractionRankingMixin,
+    is_classification,
+    validate_fit_data,
+    validate_predict_data,
+)
 from sk_interact._derivatives import hessian, mixed_partials
 from sk_interact._explained_network import (
     TRAINING_PARAMETER_CONSTRAINTS,
@@ -161,6 +166,13 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         together as one batched ensemble.
     n_interaction_features : int, default=10
         Product columns :meth:`transform` appends, one per top interaction.
+    feature_groups : dict of str to list of str or int, optional
+        Several columns treated as one feature: ``{"location": ["lat", "lon"]}``
+        (names or positions of ``X``'s columns). Rankings, local explanations and
+        plots are then at feature level; a column in no group is a feature of its
+        own, a text or ``category`` column (one-hot encoded here) is one feature. See
+        :func:`~sk_interact.feature_groups_from_transformer` for the groups of a
+        fitted ``ColumnTransformer``, and the Notes for how a group's effect is read.
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
@@ -217,6 +229,9 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         The ``n_estimators`` fitted networks.
     representatives_ : DataFrame
         The representative rows in original units, indexed by aggregate name.
+    feature_groups_ : dict of str to list of str
+        Every feature rankings name, with the columns of ``X`` it holds (one column
+        each unless grouped); ``indices`` in rankings are positions in it.
     classes_ : ndarray
         Class labels (classification only).
     task_ : {"regression", "classification"}
@@ -248,7 +263,18 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
     ``effect`` is NaN. For :meth:`local_interactions` and :meth:`local_hessians`,
     ``target=None`` means each sample's predicted class.
 
-    **Interpretations of Algorithm 1.** The top ``k`` sets are chosen at each
+    **Categorical columns and groups.** Text, ``category`` and boolean object columns
+    are one-hot encoded inside the estimator (``OneHotEncoder(handle_unknown="ignore")``:
+    an unseen level is a row of zeros). The network sees dummies as 0/1; effects are
+    still in standardized units, so a dummy's unit is its standard deviation
+    ``(p(1 − p))^½`` for a level in a share ``p`` of the rows. The local effect of a
+    set of features is read from the block of mixed partials with one encoded column
+    from each feature: its root sum of squares, signed as its largest entry (a
+    one-column feature gives the partial itself); rare levels weigh little because
+    their unit is small. Missing values are refused, naming the columns (impute them
+    in a Pipeline).
+
+        **Interpretations of Algorithm 1.** The top ``k`` sets are chosen at each
     representative sample, as in the algorithm; each candidate set is then scored at
     *every* representative, so every set of one order is aggregated over the same
     points and strengths stay comparable (the algorithm averages a set over the
@@ -295,6 +321,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_interaction_features": [Interval(numbers.Integral, 0, None, closed="left")],
         "net": [NeuralNet, nn.Module, None],
+        "feature_groups": [dict, None],
         **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
@@ -317,6 +344,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         standardize=True,
         n_estimators=1,
         n_interaction_features=10,
+        feature_groups=None,
         net=None,
         memory="auto",
         task="auto",
@@ -342,6 +370,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         self.standardize = standardize
         self.n_estimators = n_estimators
         self.n_interaction_features = n_interaction_features
+        self.feature_groups = feature_groups
         self.net = net
         self.memory = memory
         self.task = task
@@ -358,6 +387,11 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         elif self.task == "classification":
             tags.estimator_type, tags.classifier_tags = "classifier", ClassifierTags()
         tags.target_tags.required = True
+        # text, category and sparse columns are encoded here (FeatureLayout)
+        tags.input_tags.sparse = tags.input_tags.categorical = tags.input_tags.string = True
+        if self.task == "auto" and tags.classifier_tags is None:
+            # predict_proba exists until fit says regression: describe it as for classes
+            tags.classifier_tags = ClassifierTags()
         tags.non_deterministic = self.random_state is None
         return tags
 
@@ -391,9 +425,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         check_hidden_layer_sizes(self.hidden_layer_sizes)
 
     def _check_X(self, X) -> np.ndarray:
-        """Validate features after fitting: numeric, finite, the fitted columns."""
-        check_is_fitted(self, "interactions_")
-        return validate_data(self, X, reset=False, dtype=np.float64)
+        """Validate and encode features after fitting: the fitted columns, finite."""
+        return validate_predict_data(self, X)
 
     def _explained_classes(self) -> list[int]:
         if self.task_ == "regression":
@@ -424,10 +457,18 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         )
 
     def _cross_partials(self, points: np.ndarray, sets: list[tuple[int, ...]]) -> np.ndarray:
-        """Signed effects ``(E, C, R, S)`` for every net, explained class, point and set."""
-        return self._per_network_and_class(
-            mixed_partials, points, torch.as_tensor(sets, dtype=torch.int64)
+        """Signed effects ``(E, C, R, S)`` for every net, explained class, point and
+        feature set: a feature of several encoded columns gives the signed root sum of
+        squares of its block (:meth:`~sk_interact._features.FeatureLayout.reduce`)."""
+        layout = self.network_.features
+        if layout.identity:
+            columns, owner = sets, None
+        else:
+            columns, owner = layout.expand(sets)
+        values = self._per_network_and_class(
+            mixed_partials, points, torch.as_tensor(columns, dtype=torch.int64)
         )
+        return values if owner is None else layout.reduce(values, owner, len(sets))
 
     def _cross_partials_with_progress(self, points, sets, level: int) -> np.ndarray:
         """:meth:`_cross_partials`, in about 20 blocks of sets behind a bar when verbose."""
@@ -461,8 +502,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         -------
         self : TNIDDetector
         """
-        X, y = validate_fit_data(self, X, y)
-        self._check_parameters(X.shape[1])
+        X, y, layout = validate_fit_data(self, X, y)
+        self._check_parameters(layout.n_features)
         y_fit = encode_target(self, y)
         n_classes = len(self.classes_) if self.task_ == "classification" else 1
 
@@ -482,28 +523,35 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                 settings=TrainingSettings.of(self),
                 memory=self.memory,
                 cacheable=isinstance(self.random_state, numbers.Integral),
+                features=layout,
             )
         else:
             self.network_ = ExplainedNetwork.adopt(
-                self.net, X, y_fit, task=self.task_, n_classes=n_classes, device=self.device
+                self.net,
+                X,
+                y_fit,
+                task=self.task_,
+                n_classes=n_classes,
+                device=self.device,
+                features=layout,
             )
         self.nets_ = self.network_.nets
         self.net_ = self.nets_[0]
         self.validation_score_ = self.network_.validation_score(X, y_fit)
-        self.network_.warn_constant(self._feature_names())
+        self.network_.warn_constant(layout.encoded_names)
 
         self._classes_explained = self._explained_classes()
         Z = self.network_.standardize(X).cpu().double().numpy()
         names, rows = representative_samples(Z, self.representatives, representatives_rng)
         self.representatives_ = pd.DataFrame(
-            X[rows], index=pd.Index(names, name="representative"), columns=self._feature_names()
+            X[rows], index=pd.Index(names, name="representative"), columns=layout.encoded_names
         )
         self.interactions_ = self._rank(X[rows])
         return self
 
     def _rank(self, points: np.ndarray) -> pd.DataFrame:
         """Algorithm 1: exhaustive orders, then supersets of each representative's top k."""
-        d = points.shape[1]
+        d = self.network_.features.n_features
         blocks = []  # per order: (sets, signed values (E, C, R, S), local strength (E, R, S))
         for level in range(2, self.order + 1):
             if level <= self.exhaustive_order:
@@ -604,11 +652,16 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"output must be 'logit', 'proba' or None, got {output!r}.")
         H = self._per_network_and_class(hessian, X, output=output).mean(axis=0)  # (C, n, d, d)
         chosen = self._local_class_index(X)
-        return H[0] if chosen is None else H[chosen, np.arange(len(X))]
+        H = H[0] if chosen is None else H[chosen, np.arange(len(X))]
+        return self.network_.features.reduce_matrix(H)
 
     # --------------------------------------------------------------- transformer
     def _top_sets(self) -> list[tuple[int, ...]]:
-        return self.interactions_["indices"].head(self.n_interaction_features).tolist()
+        """Encoded-column sets of the top interactions: for features of several columns
+        (one-hot dummies, groups), one set per combination of their columns."""
+        top = self.interactions_["indices"].head(self.n_interaction_features).tolist()
+        layout = self.network_.features
+        return top if layout.identity or not top else layout.expand(top)[0]
 
     def transform(self, X):
         """Append one product column per top interaction.
@@ -619,9 +672,12 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features + n_interaction_features)
+        ndarray of shape (n_samples, n_features + n_products)
             ``X`` followed by ``Π_{i∈I} x_i`` for the ``n_interaction_features``
-            strongest sets ``I`` (fewer if fewer were scored).
+            strongest sets ``I`` (fewer if fewer were scored). With categorical columns
+            or ``feature_groups``, ``X`` is the encoded matrix (one-hot dummies) and a
+            set of features gives one product per combination of their columns (an
+            ``age × workclass`` interaction: ``age`` times each ``workclass`` dummy).
         """
         check_is_fitted(self, "interactions_")
         X = self._check_X(X)
@@ -629,9 +685,10 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         return np.column_stack([X, *products]) if products else X.copy()
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Input names, then ``"a*b"`` for each appended product column."""
+        """Input names (``"workclass=Private"`` for a dummy), then ``"a*b"`` for each
+        appended product column."""
         check_is_fitted(self, "interactions_")
-        names = self._feature_names()
+        names = self.network_.features.encoded_names
         products = ["*".join(names[i] for i in s) for s in self._top_sets()]
         return np.asarray(names + products, dtype=object)
 

@@ -13,7 +13,7 @@ import copy
 import functools
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -253,6 +253,22 @@ def standard_scaling(A) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, np.where(constant, 1.0, std), constant
 
 
+def network_scaling(X, standardize: bool = True, unscaled=()) -> tuple[np.ndarray, np.ndarray]:
+    """The shift and scale of the features a network is trained on.
+
+    :func:`standard_scaling`'s mean and scale, except for the ``unscaled`` columns
+    (one-hot dummies: already 0/1), which pass as they are; all pass without
+    ``standardize``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if not standardize:
+        return np.zeros(X.shape[1]), np.ones(X.shape[1])
+    mean, scale, _ = standard_scaling(X)
+    unscaled = list(unscaled)
+    mean[unscaled], scale[unscaled] = 0.0, 1.0
+    return mean, scale
+
+
 def fit_network(
     module: nn.Module | Callable[[], nn.Module],
     X,
@@ -260,6 +276,8 @@ def fit_network(
     *,
     task: str = "regression",
     standardize: bool = True,
+    unscaled: Sequence[int] = (),
+    standardize_target: bool | None = None,
     max_epochs: int = 200,
     lr: float = 3e-3,
     batch_size: int = 256,
@@ -294,6 +312,12 @@ def fit_network(
         (:class:`~sk_interact._networks.StandardizedNetwork`), so ``net.predict`` takes
         raw features and returns raw-unit predictions, and ``net.module_.network`` is
         the network in standard units.
+    unscaled : sequence of int, default=()
+        Columns passed to the network as they are even when ``standardize`` (one-hot
+        dummies, already on a 0/1 scale): see :func:`network_scaling`.
+    standardize_target : bool, optional
+        Standardize the targets; default: with ``standardize`` for regression. False
+        keeps targets that are codes (an ensemble's class labels, one column each).
     max_epochs : int, default=200
         Upper bound on epochs.
     lr : float, default=3e-3
@@ -379,12 +403,11 @@ def fit_network(
 
     # Standardize in float64 before the float32 network sees the data: a column near
     # 1e9 with a spread of 1 keeps its spread, and 1e-7 or 1e30 columns stay in range.
-    if standardize:
-        x_mean, x_scale, _ = standard_scaling(X)
-    else:
-        x_mean, x_scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
+    x_mean, x_scale = network_scaling(X, standardize, unscaled)
     y_mean = y_scale = None
-    if standardize and task == "regression":
+    if standardize_target is None:
+        standardize_target = standardize and task == "regression"
+    if standardize_target:
         y_mean, y_scale, _ = standard_scaling(y)
         y = (y - y_mean) / y_scale
     Z = ((X - x_mean) / x_scale).astype(np.float32)

@@ -139,8 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument(
         "data",
         metavar="DATA",
-        help="table to read: .csv (also .csv.gz, ...), .tsv, .parquet or .pq; "
-        "numeric feature columns without missing values",
+        help="table to read: .csv (also .csv.gz, ...), .tsv, .parquet or .pq; numeric, "
+        "text and category feature columns (text is one-hot encoded) without missing values",
     )
     detect.add_argument("--target", required=True, metavar="COL", help="column to predict")
     detect.add_argument(
@@ -197,8 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument(
         "--out",
         metavar="FILE",
-        help="write the full ranking to FILE (.csv or .json; read it with "
+        help="write the full ranking to FILE (.csv, .json or .parquet; read it with "
         "sk_interact.load_ranking)",
+    )
+    detect.add_argument(
+        "--groups",
+        metavar="FILE",
+        help='JSON file of feature groups, {"group": ["col1", "col2"], ...}: columns '
+        "ranked as one feature",
     )
     detect.add_argument(
         "--plot", metavar="FILE", help="save a bar chart of the top interactions (.png, .pdf, .svg)"
@@ -312,7 +318,7 @@ def _check_output(path: str | None, option: str, suffixes: list[str]) -> Path | 
 
 def _check_outputs(args) -> tuple[Path | None, Path | None]:
     """The ranking and figure paths, checked before anything is trained."""
-    out = _check_output(args.out, "--out", ["csv", "json"])
+    out = _check_output(args.out, "--out", ["csv", "json", "parquet"])
     plot = None
     if args.plot is not None:
         try:
@@ -355,6 +361,33 @@ def _read_table(path: Path):
         raise CommandError(f"cannot read {str(path)!r} as {kind.upper()}: {reason}") from None
 
 
+def _label(value) -> str:
+    """A class label as its user sees it: ``346`` or ``>50K``, never ``np.float64(346.0)``."""
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _read_groups(path: str | None) -> dict | None:
+    """The ``--groups`` JSON file as a dict of lists, or a CommandError."""
+    if path is None:
+        return None
+    import json
+
+    try:
+        groups = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"--groups: no such file: {path!r}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CommandError(f"--groups {path!r} is not a JSON file: {error}") from None
+    if not isinstance(groups, dict) or not all(isinstance(v, list) for v in groups.values()):
+        raise CommandError(
+            f'--groups {path!r} must hold a JSON object of lists, {{"group": ["col1", "col2"]}}}}'
+        )
+    return groups
+
+
 def _split_target(frame, target: str, drop: list[str]):
     """Features ``X`` (float, string column names) and target ``y``, after every check."""
     import numpy as np
@@ -385,21 +418,6 @@ def _split_target(frame, target: str, drop: list[str]):
             f"interactions need at least 2 feature columns besides the target {target!r}; "
             f"found {X.shape[1]}"
         )
-    text = [c for c, dtype in X.dtypes.items() if not pd.api.types.is_numeric_dtype(dtype)]
-    if text:
-        # One offending value each: tells a category ('red') from a stray marker ('?').
-        examples = []
-        for column in text[:5]:
-            values = X[column].dropna()
-            bad = values[pd.to_numeric(values, errors="coerce").isna()]
-            examples.append(f"{column!r} (e.g. {bad.iloc[0]!r})" if len(bad) else repr(column))
-        more = f", ... ({len(text) - 5} more)" if len(text) > 5 else ""
-        raise CommandError(
-            f"non-numeric feature column(s) {', '.join(examples)}{more}; one-hot encode "
-            "categories first, e.g. "
-            f"pandas.get_dummies(df, columns=[...]) or sklearn.preprocessing.OneHotEncoder, "
-            "or leave them out with --drop"
-        )
     missing = frame[[*X.columns, target]].isna().sum()
     missing = missing[missing > 0]
     if len(missing):
@@ -409,8 +427,8 @@ def _split_target(frame, target: str, drop: list[str]):
             f"missing values (NaN) in column(s) {counts}; impute them (e.g. "
             "sklearn.impute.SimpleImputer) or drop those rows (DataFrame.dropna()) first"
         )
-    X = X.astype(np.float64)
-    infinite = [c for c in X.columns if not np.isfinite(X[c].to_numpy()).all()]
+    numeric = [c for c, t in X.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
+    infinite = [c for c in numeric if not np.isfinite(X[c].to_numpy(dtype=np.float64)).all()]
     if infinite:
         raise CommandError(
             f"infinite values in column(s) {_names(infinite)}; replace or drop them first"
@@ -543,7 +561,7 @@ def _effect_note(estimator) -> str:
             "classes; effect: n/a (no single class)"
         )
     else:
-        scale = f"the log-odds of class {estimator.classes_[-1]!r}"
+        scale = f"the log-odds of class {_label(estimator.classes_[-1])!r}"
     if second_glance:
         strength = "mean |estimated cross partial| over the rows"
     elif estimator.task_ == "regression":
@@ -602,6 +620,7 @@ def _detect(args) -> int:
     out, plot = _check_outputs(args)
     frame = _read_table(data)
     X, y = _split_target(frame, args.target, args.drop)
+    groups = _read_groups(args.groups)
     if args.order > X.shape[1]:
         raise CommandError(
             f"--order {args.order} exceeds the number of feature columns ({X.shape[1]})",
@@ -609,6 +628,8 @@ def _detect(args) -> int:
         )
     task, reason = _resolve_task(y, args.task, args.target)
     hidden = args.hidden or DEFAULT_HIDDEN[args.method]
+
+    import pandas as pd
 
     from sk_interact import SecondGlanceExplainer, TNIDDetector
 
@@ -618,6 +639,7 @@ def _detect(args) -> int:
         max_epochs=args.max_epochs,
         random_state=args.seed,
         verbose=int(args.verbose),
+        feature_groups=groups,
     )
     if args.method == "tnid":
         k = 10 if args.k is None else args.k
@@ -626,9 +648,24 @@ def _detect(args) -> int:
         estimator = SecondGlanceExplainer(primary_hidden=hidden, **common)
 
     _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r}")
+    text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+    if text:
+        _echo(
+            textwrap.fill(
+                f"  text columns, one-hot encoded and ranked as one feature each: "
+                f"{', '.join(text)}",
+                width=88,
+                subsequent_indent="    ",
+            )
+        )
+    if groups:
+        _echo(f"  feature groups: {', '.join(groups)}")
     _echo(f"  task: {task} ({reason})")
     _echo(f"  {_network_note(args, hidden)}")
-    ranking = _fit_and_report(estimator, X, y)
+    try:
+        ranking = _fit_and_report(estimator, X, y)
+    except (ValueError, TypeError) as error:  # the estimator's checks of X and groups
+        raise CommandError(str(error)) from None
     shown = ranking.head(args.top)
     _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")
     _echo(format_ranking(shown))

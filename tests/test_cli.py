@@ -139,6 +139,34 @@ def test_detect_classification_with_text_labels(tmp_path, capsys):
     assert table_rows(out)[1][:2] == ["1", PLANTED]
 
 
+def test_detect_text_columns_groups_and_parquet_out(tmp_path, capsys):
+    # A raw table with a text column works as is: the planted interaction is between
+    # the text column and a number, named by the column, and numeric class labels
+    # print as users wrote them (no numpy reprs).
+    from sk_interact import load_ranking
+
+    rng = np.random.RandomState(0)
+    frame = planted_frame(n_samples=1500)
+    frame["shop"] = rng.choice(["north", "south", "east"], size=len(frame))
+    sign = frame["shop"].map({"north": 2.0, "south": -2.0, "east": 0.0})
+    frame["y"] = np.where(sign * frame["x2"] + frame["x3"] > 0, 346.0, 12.0)
+    data = _write(tmp_path, "shops.csv", frame)
+    groups = tmp_path / "groups.json"
+    groups.write_text('{"pair01": ["x0", "x1"]}', encoding="utf-8")
+    out = tmp_path / "ranking.parquet"
+    argv = ["detect", data, "--target", "y", "--groups", str(groups), "--out", str(out)]
+    assert main([*argv, *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert "one-hot encoded and ranked as one feature each: shop" in printed
+    assert "feature groups: pair01" in printed
+    assert "log-odds of class '346'" in printed
+    assert "np.float64" not in printed
+    assert table_rows(printed)[1][1] == joined("x2", "shop")
+    ranking = load_ranking(out)
+    assert ranking["features"][0] == ("x2", "shop")
+    assert {f for s in ranking["features"] for f in s} == {"pair01", "x2", "x3", "x4", "shop"}
+
+
 def test_detect_reads_parquet(tmp_path, capsys):
     # A Parquet table is read like a CSV.
     path = tmp_path / "planted.parquet"
@@ -178,6 +206,12 @@ def _text_column(tmp_path):
     return _write(tmp_path, "text.csv", frame)
 
 
+def _groups(tmp_path):
+    path = tmp_path / "groups.json"
+    path.write_text('{"place": ["x1", "lat"]}', encoding="utf-8")
+    return str(path)
+
+
 def _missing_values(tmp_path):
     frame = planted_frame(200)
     frame.loc[[3, 7, 11], "x4"] = np.nan
@@ -201,10 +235,10 @@ ERROR_CASES = {
         1,
         ["'Y' is not in the data", "did you mean 'y'?", "'x0', 'x1'"],
     ),
-    "text column": (
-        lambda tmp: ["detect", _text_column(tmp), "--target", "y"],
+    "group of an unknown column": (
+        lambda tmp: ["detect", _text_column(tmp), "--target", "y", "--groups", _groups(tmp)],
         1,
-        ["non-numeric", "'colour'", "get_dummies", "OneHotEncoder"],
+        ["feature_groups['place']", "'lat'", "not in X"],
     ),
     "missing values": (
         lambda tmp: ["detect", _missing_values(tmp), "--target", "y"],

@@ -307,8 +307,8 @@ def test_bad_data_is_refused():
     bad[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         SecondGlanceExplainer().fit(bad, y)
-    frame = pd.DataFrame(X).assign(city="x")
-    with pytest.raises(ValueError, match="non-numeric columns"):
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).assign(city="x")
+    with pytest.raises(ValueError, match=r"\['city'\] hold a single level"):
         SecondGlanceExplainer().fit(frame, y)
     with pytest.raises(ValueError, match="target='z' is not a class"):
         SecondGlanceExplainer(target="z").fit(X, y > 0)

@@ -313,7 +313,12 @@ def test_fitting_does_not_mutate_inputs(polynomial_data):
         ({}, "inf", "infinity"),
         ({}, "one_feature", "minimum of 2"),
         ({}, "3d", "dim 3"),
-        ({}, "text", "non-numeric columns"),
+        ({}, "empty_text", r"\['city'\] hold no value at all"),
+        ({}, "one_level", r"\['city'\] hold a single level"),
+        ({"feature_groups": {"g": ["x0", "nope"]}}, "frame", r"'nope', which is not in X"),
+        ({"feature_groups": {"g": ["x0"], "h": ["x0", "x1"]}}, "frame", "in two groups"),
+        ({"feature_groups": {"g": []}}, "frame", r"feature_groups\['g'\] is empty"),
+        ({"feature_groups": {"g": "x0"}}, "frame", "must be a list"),
         ({}, "short_y", "inconsistent numbers of samples"),
         ({}, "y_nan", "NaN"),
         ({"task": "classification"}, "one_class", "single class"),
@@ -337,8 +342,12 @@ def test_bad_input_raises_before_training(params, X_change, message, monkeypatch
         X = X[:, :1]
     elif X_change == "3d":
         X = X.reshape(40, 3, 2)
-    elif X_change == "text":
-        X = pd.DataFrame(X).assign(city=["a", "b"] * 20)
+    elif X_change == "empty_text":
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)]).assign(city=None)
+    elif X_change == "one_level":
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)]).assign(city="a")
+    elif X_change == "frame":
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)]).assign(city=["a", "b"] * 20)
     elif X_change == "short_y":
         y = y[:-1]
     elif X_change == "y_nan":

@@ -1,0 +1,457 @@
+"""The columns of a user's table, the inputs the network sees, and the features rankings name.
+
+A :class:`FeatureLayout` is fitted once per estimator fit, before any training. It
+
+* reads each column's kind: numeric, boolean (0/1), or categorical (text, ``object``,
+  ``category``), and refuses what cannot be explained (missing values, a categorical
+  column with one level, an all-missing column) with an error naming the columns;
+* one-hot encodes the categorical columns with scikit-learn's
+  :class:`~sklearn.preprocessing.OneHotEncoder` (``handle_unknown="ignore"``: a level
+  not seen in training is a row of zeros, as in scikit-learn), in place, so the network
+  sees numeric columns only;
+* forms the *features* every ranking names: an ungrouped original column is one
+  feature (its one-hot dummies included), and ``feature_groups`` joins several columns
+  into one;
+* reduces effects computed for encoded columns to effects of features
+  (:meth:`FeatureLayout.reduce`), the one definition of a group interaction.
+
+**Group interaction.** For features ``A`` and ``B`` with encoded columns ``a ∈ A`` and
+``b ∈ B``, the local interaction is read from the block of cross partials
+``H_ab = ∂²F/∂z_a∂z_b`` (standardized units): its size is the root sum of squares
+``‖H_AB‖ = (Σ_ab H_ab²)^½`` and its sign that of the block's largest entry. For order 3+
+the block holds the mixed partials with one encoded column from each feature. A feature
+of one column gives back the cross partial itself. Standardized units make the measure
+robust to rare levels: the standard deviation of a dummy seen in a share ``p`` of the
+rows is ``(p(1 − p))^½``, so a level seen in 7 of 30,000 rows weighs 0.015 of a unit,
+while the network, which sees dummies as 0/1, is free to learn any effect of it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.preprocessing import OneHotEncoder
+
+__all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text"]
+
+
+def _is_frame(X) -> bool:
+    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
+
+
+def _column_kind(values) -> str:
+    """``"numeric"``, ``"boolean"`` or ``"categorical"`` for one column."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None:
+        if pd.api.types.is_bool_dtype(dtype):
+            return "boolean"
+        if isinstance(dtype, pd.CategoricalDtype):
+            return "categorical"
+        if pd.api.types.is_numeric_dtype(dtype):
+            return "numeric"
+    # object / string columns: numbers stored as objects are numeric, else text
+    series = pd.Series(np.asarray(values, dtype=object))
+    present = series[series.notna()]
+    if len(present) == 0:
+        return "numeric"
+    if present.map(lambda v: isinstance(v, bool | np.bool_)).all():
+        return "boolean"
+    numbers_only = present.map(lambda v: isinstance(v, numbers.Real | np.number | str))
+    converted = pd.to_numeric(present.where(numbers_only), errors="coerce")
+    if converted.notna().all() and not present.map(lambda v: isinstance(v, str)).any():
+        return "numeric"
+    return "categorical"
+
+
+def _missing(values) -> np.ndarray:
+    """Per row: whether the value is missing (NaN, None, NA)."""
+    return pd.isna(pd.Series(values)).to_numpy()
+
+
+def has_text(X) -> bool:
+    """Whether ``X`` holds columns that are not plain numbers (text, categories,
+    booleans stored as objects): those go through :class:`FeatureLayout`'s encoder."""
+    if _is_frame(X):
+        return any(
+            not pd.api.types.is_numeric_dtype(t) or isinstance(t, pd.CategoricalDtype)
+            for t in X.dtypes
+        )
+    if sp.issparse(X) or not hasattr(X, "__len__"):
+        return False
+    return np.asarray(X).dtype.kind in "OUS"
+
+
+class FeatureLayout:
+    """How the columns of ``X`` become network inputs and ranked features.
+
+    Build it with :meth:`fit`; ``encode`` then maps any ``X`` with the same columns to
+    the float64 matrix the network takes.
+
+    Attributes
+    ----------
+    columns : list of str
+        The original column names (``x0 … x{d-1}`` without names).
+    kinds : list of str
+        Per original column: ``"numeric"``, ``"boolean"`` or ``"categorical"``.
+    encoded_names : list of str
+        Names of the encoded columns (``"workclass=Private"`` for a dummy).
+    dummy : ndarray of bool
+        Per encoded column: a one-hot dummy (fed to the network as 0/1, unscaled).
+    feature_names : list of str
+        The features every ranking names: original columns, or group names.
+    members : list of ndarray of int
+        Per feature, its encoded columns.
+    groups : dict of str to list of str
+        Per feature, the original columns it holds.
+    identity : bool
+        Every feature is one numeric column, unchanged: encoding is the identity.
+    """
+
+    def __init__(self, columns, kinds, encoder, categorical, groups):
+        self.columns = list(columns)
+        self.kinds = list(kinds)
+        self.encoder = encoder
+        self.categorical = list(categorical)  # positions of the categorical columns
+        encoded_names, dummy, owner = [], [], []
+        levels = iter(encoder.categories_ if encoder is not None else [])
+        for j, name in enumerate(self.columns):
+            if j in self.categorical:
+                for level in next(levels):
+                    encoded_names.append(f"{name}={level}")
+                    dummy.append(True)
+                    owner.append(j)
+            else:
+                encoded_names.append(name)
+                dummy.append(False)
+                owner.append(j)
+        self.encoded_names = encoded_names
+        self.dummy = np.asarray(dummy, dtype=bool)
+        owner = np.asarray(owner)
+        self.groups = dict(groups)
+        self.feature_names = list(self.groups)
+        position = {name: j for j, name in enumerate(self.columns)}
+        self.members = [
+            np.flatnonzero(np.isin(owner, [position[c] for c in cols])) for cols in groups.values()
+        ]
+        self.identity = not self.categorical and all(len(m) == 1 for m in self.members)
+
+    # ------------------------------------------------------------------ fitting
+    @classmethod
+    def fit(cls, X, feature_groups=None, columns=None) -> FeatureLayout:
+        """Read the columns of ``X`` (DataFrame, array or sparse matrix) and check them.
+
+        Raises a ValueError naming the columns for missing values, a categorical column
+        with a single level, and for ``feature_groups`` naming an unknown column, a
+        column twice, or an empty group; a TypeError when ``feature_groups`` is not a
+        dict of lists.
+        """
+        series = _columns_of(X)
+        if columns is None:
+            columns = [str(c) for c in X.columns] if _is_frame(X) else None
+        columns = [f"x{j}" for j in range(len(series))] if columns is None else list(columns)
+        missing = [name for name, s in zip(columns, series, strict=True) if _missing(s).any()]
+        if missing:
+            empty = [n for n, s in zip(columns, series, strict=True) if _missing(s).all()]
+            detail = f" ({empty} hold no value at all: drop them)" if empty else ""
+            raise ValueError(
+                f"X has missing values (NaN/None) in column(s) {missing}{detail}. Impute "
+                "them first, e.g. Pipeline([('impute', SimpleImputer(strategy="
+                "'most_frequent')), ('explain', estimator)]), or drop those rows."
+            )
+        kinds = [_column_kind(s) for s in series]
+        categorical = [j for j, kind in enumerate(kinds) if kind == "categorical"]
+        encoder = None
+        if categorical:
+            single = [
+                columns[j] for j in categorical if pd.Series(series[j]).astype(str).nunique() < 2
+            ]
+            if single:
+                raise ValueError(
+                    f"categorical column(s) {single} hold a single level: they cannot "
+                    "interact with anything. Drop them."
+                )
+            text = np.column_stack(
+                [pd.Series(series[j]).astype(str).to_numpy() for j in categorical]
+            )
+            encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64)
+            encoder.fit(text)
+        groups = _check_groups(feature_groups, columns)
+        return cls(columns, kinds, encoder, categorical, groups)
+
+    # ------------------------------------------------------------------ encoding
+    def encode(self, X) -> np.ndarray:
+        """``X`` as the float64 matrix of encoded columns the network takes."""
+        series = _columns_of(X)
+        if self.identity:
+            return _numeric(series, self.columns)
+        missing = [n for n, s in zip(self.columns, series, strict=True) if _missing(s).any()]
+        if missing:
+            raise ValueError(
+                f"X has missing values (NaN/None) in column(s) {missing}; impute them "
+                "as for fit (e.g. SimpleImputer in a Pipeline)."
+            )
+        numeric = [j for j in range(len(self.columns)) if j not in self.categorical]
+        values = _numeric([series[j] for j in numeric], [self.columns[j] for j in numeric])
+        blocks = dict(zip(numeric, values.T, strict=True))
+        encoded = {}
+        if self.categorical:
+            text = np.column_stack(
+                [pd.Series(series[j]).astype(str).to_numpy() for j in self.categorical]
+            )
+            dummies = self.encoder.transform(text)
+            start = 0
+            for j, levels in zip(self.categorical, self.encoder.categories_, strict=True):
+                encoded[j] = dummies[:, start : start + len(levels)]
+                start += len(levels)
+        parts = [
+            encoded[j] if j in encoded else blocks[j][:, None] for j in range(len(self.columns))
+        ]
+        return np.hstack(parts)
+
+    def check_width(self, X) -> None:
+        """A ValueError when ``X`` has not the fitted number of columns."""
+        width = len(_columns_of(X))
+        if width != len(self.columns):
+            raise ValueError(
+                f"X has {width} features, but the estimator is expecting {len(self.columns)} "
+                "features as input."
+            )
+
+    # ------------------------------------------------------------------ features
+    @property
+    def n_features(self) -> int:
+        return len(self.feature_names)
+
+    def expand(self, feature_sets: Sequence[Sequence[int]]) -> tuple[list, np.ndarray]:
+        """Encoded-column sets with one member per feature of each set, and per such
+        set the position of the feature set it belongs to."""
+        sets, owner = [], []
+        for s, features in enumerate(feature_sets):
+            block = np.array(np.meshgrid(*[self.members[f] for f in features], indexing="ij"))
+            block = block.reshape(len(features), -1).T
+            sets.extend(tuple(sorted(int(i) for i in row)) for row in block)
+            owner.extend([s] * len(block))
+        return sets, np.asarray(owner, dtype=np.int64)
+
+    @staticmethod
+    def reduce(values: np.ndarray, owner: np.ndarray, n_sets: int) -> np.ndarray:
+        """Signed root sum of squares over the last axis, per owning feature set.
+
+        ``values[..., m]`` is the effect of encoded set ``m``, which belongs to feature
+        set ``owner[m]``. Returns ``(..., n_sets)``: ``sign(largest entry) ·
+        (Σ entries²)^½`` per feature set (the entry itself for single-column features).
+        """
+        values = np.asarray(values, dtype=np.float64)
+        flat = values.reshape(-1, values.shape[-1])
+        order = np.argsort(owner, kind="stable")
+        flat, owner = flat[:, order], np.asarray(owner)[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+        out = np.zeros((len(flat), n_sets))
+        for start, stop in zip(starts, np.r_[starts[1:], len(owner)], strict=True):
+            block = flat[:, start:stop]
+            largest = block[np.arange(len(block)), np.argmax(np.abs(block), axis=1)]
+            out[:, owner[start]] = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
+        return out.reshape(*values.shape[:-1], n_sets)
+
+    def reduce_matrix(self, H: np.ndarray) -> np.ndarray:
+        """``(n, d_enc, d_enc)`` Hessians to ``(n, G, G)``: each block's signed root sum
+        of squares."""
+        if self.identity:
+            return H
+        G = self.n_features
+        out = np.empty((H.shape[0], G, G))
+        for a in range(G):
+            for b in range(G):
+                block = H[:, self.members[a]][:, :, self.members[b]].reshape(len(H), -1)
+                largest = block[np.arange(len(H)), np.argmax(np.abs(block), axis=1)]
+                out[:, a, b] = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
+        return out
+
+
+def _columns_of(X) -> list:
+    """The columns of a DataFrame, array or sparse matrix, one sequence each."""
+    if _is_frame(X):
+        return [X.iloc[:, j] for j in range(X.shape[1])]
+    array = X.toarray() if sp.issparse(X) else np.asarray(X)
+    if array.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D (n_samples, n_features), got shape {array.shape}; reshape a "
+            "single feature with X.reshape(-1, 1)."
+        )
+    return [array[:, j] for j in range(array.shape[1])]
+
+
+def _numeric(series: Sequence, names: Sequence[str]) -> np.ndarray:
+    """Numeric and boolean columns as float64, with an error naming what is not."""
+    columns = []
+    for name, values in zip(names, series, strict=True):
+        try:
+            columns.append(np.asarray(values, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"column {name!r} was numeric when the estimator was fitted but holds "
+                "text now; pass the columns fit saw."
+            ) from None
+    if not columns:
+        return np.empty((len(series[0]) if series else 0, 0))
+    out = np.column_stack(columns)
+    infinite = [n for n, c in zip(names, out.T, strict=True) if not np.isfinite(c).all()]
+    if infinite:
+        raise ValueError(
+            f"X contains infinity or NaN in column(s) {infinite}; replace those values."
+        )
+    return out
+
+
+def _check_groups(feature_groups, columns: list[str]) -> dict[str, list[str]]:
+    """Every feature, in column order: user groups at their first column's place."""
+    if feature_groups is None:
+        return {name: [name] for name in columns}
+    if not isinstance(feature_groups, Mapping):
+        raise TypeError(
+            "feature_groups must be None or a dict {group name: [columns]}, got "
+            f"{type(feature_groups).__name__}."
+        )
+    owner = {}
+    for group, members in feature_groups.items():
+        if not isinstance(group, str):
+            raise TypeError(f"feature_groups keys must be str group names, got {group!r}.")
+        if isinstance(members, str | bytes) or not isinstance(members, Sequence | np.ndarray):
+            raise TypeError(
+                f"feature_groups[{group!r}] must be a list of column names or positions, "
+                f"got {members!r}."
+            )
+        if len(members) == 0:
+            raise ValueError(f"feature_groups[{group!r}] is empty; give it columns or drop it.")
+        for member in members:
+            if isinstance(member, numbers.Integral) and not isinstance(member, bool):
+                if not 0 <= int(member) < len(columns):
+                    raise ValueError(
+                        f"feature_groups[{group!r}] names column position {member}, but X "
+                        f"has {len(columns)} columns."
+                    )
+                name = columns[int(member)]
+            elif str(member) in columns:
+                name = str(member)
+            else:
+                raise ValueError(
+                    f"feature_groups[{group!r}] names column {member!r}, which is not in "
+                    f"X; X's columns are {columns[:20]}{' …' if len(columns) > 20 else ''}."
+                )
+            if name in owner:
+                raise ValueError(
+                    f"column {name!r} is in two groups, {owner[name]!r} and {group!r}; "
+                    "a column may belong to one group only."
+                )
+            owner[name] = group
+    clash = [g for g in feature_groups if g in columns and owner.get(g) != g]
+    if clash:
+        raise ValueError(
+            f"group name(s) {clash} are also names of columns outside those groups; "
+            "rename the groups."
+        )
+    groups: dict[str, list[str]] = {}
+    for name in columns:
+        group = owner.get(name, name)
+        groups.setdefault(group, []).append(name)
+    return groups
+
+
+def feature_groups_from_transformer(transformer) -> dict[str, list[int]]:
+    """Feature groups mapping each original column to the output columns made from it.
+
+    For a fitted :class:`~sklearn.compose.ColumnTransformer` (or a fitted
+    :class:`~sklearn.preprocessing.OneHotEncoder`, or a Pipeline ending in either), read
+    ``get_feature_names_out``: every output column made from one input column (a
+    one-hot dummy ``workclass_Private``, a scaled ``age``) is assigned to it. Outputs
+    made from several columns (e.g. a PCA) form one group named after their
+    transformer. Pass the result as ``feature_groups`` to an estimator placed after the
+    transformer, so its rankings name the original columns.
+
+    Parameters
+    ----------
+    transformer : fitted ColumnTransformer, OneHotEncoder or Pipeline
+
+    Returns
+    -------
+    dict of str to list of int
+        Original column name → positions of its output columns (positions work for
+        array output and for ``set_output(transform="pandas")`` alike).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.compose import ColumnTransformer
+    >>> from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    >>> X = pd.DataFrame({"age": [30, 40, 50], "job": ["a", "b", "a"]})
+    >>> ct = ColumnTransformer([("num", StandardScaler(), ["age"]),
+    ...                         ("cat", OneHotEncoder(), ["job"])]).fit(X)
+    >>> feature_groups_from_transformer(ct)
+    {'age': [0], 'job': [1, 2]}
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(transformer, Pipeline):
+        transformer = transformer[-1]
+    if not hasattr(transformer, "get_feature_names_out"):
+        raise TypeError(
+            "transformer must be a fitted ColumnTransformer, OneHotEncoder or a Pipeline "
+            f"ending in one; got {type(transformer).__name__}."
+        )
+    parts = []  # (transformer name, input column names, output names)
+    if isinstance(transformer, ColumnTransformer):
+        if not hasattr(transformer, "transformers_"):
+            raise ValueError(
+                "transformer is a ColumnTransformer that has not been fitted; fit it first."
+            )
+        names_in = list(getattr(transformer, "feature_names_in_", []))
+        for name, step, cols in transformer.transformers_:
+            if step == "drop" or (isinstance(cols, Sequence | np.ndarray) and len(cols) == 0):
+                continue
+            cols = np.atleast_1d(cols)
+            if cols.dtype == bool:
+                cols = np.flatnonzero(cols)
+            inputs = [
+                names_in[c]
+                if isinstance(c, numbers.Integral) and names_in
+                else str(c)
+                if not isinstance(c, numbers.Integral)
+                else f"x{c}"
+                for c in cols
+            ]
+            if step == "passthrough":
+                outputs = list(inputs)
+            else:
+                outputs = [str(o) for o in step.get_feature_names_out(inputs)]
+            parts.append((name, inputs, outputs))
+    else:
+        try:
+            outputs = [str(o) for o in transformer.get_feature_names_out()]
+        except (AttributeError, TypeError, ValueError) as error:  # NotFittedError is a ValueError
+            raise ValueError(
+                f"transformer cannot name its outputs ({error}); fit it first."
+            ) from None
+        inputs = [str(c) for c in getattr(transformer, "feature_names_in_", [])] or [
+            f"x{j}" for j in range(transformer.n_features_in_)
+        ]
+        parts.append((type(transformer).__name__.lower(), inputs, outputs))
+
+    groups: dict[str, list[int]] = {}
+    position = 0
+    for name, inputs, outputs in parts:
+        for output in outputs:
+            source = [c for c in inputs if output == c or output.startswith(f"{c}_")]
+            if len(inputs) == 1:
+                key = inputs[0]
+            elif source:
+                key = max(source, key=len)
+            else:
+                key = name
+            groups.setdefault(key, []).append(position)
+            position += 1
+    return groups

@@ -1,0 +1,237 @@
+"""Categorical columns, feature groups and sparse input (sk_interact._features)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from sk_interact import SecondGlanceExplainer, TNIDDetector, feature_groups_from_transformer
+from sk_interact._features import FeatureLayout
+
+FAST = dict(hidden_layer_sizes=(64, 32), max_epochs=80, random_state=0)
+
+
+def planted_table(n=3000, seed=0):
+    """Known answer: shop × price (category × number), shop × region (category ×
+    category) and temp × rain (number × number) interact; a level seen in 7 rows
+    ("kiosk") has no interaction at all; main effects everywhere."""
+    rng = np.random.RandomState(seed)
+    shop = rng.choice(["north", "south", "east"], size=n, p=[0.5, 0.3, 0.2])
+    shop[rng.choice(n, 7, replace=False)] = "kiosk"
+    region = rng.choice(["city", "rural"], size=n)
+    price, temp, rain, noise = rng.uniform(-1, 1, size=(4, n))
+    slope = pd.Series(shop).map({"north": 1.5, "south": -1.5, "east": 0.0, "kiosk": 0.0})
+    y = (
+        slope.to_numpy() * price
+        + np.where((shop == "north") == (region == "city"), 1.0, -1.0)
+        + 1.5 * temp * rain
+        + price
+        + np.sin(2 * temp)
+        + 0.5 * (region == "city")
+        + 0.05 * rng.randn(n)
+    )
+    X = pd.DataFrame(
+        {
+            "price": price,
+            "shop": shop,
+            "region": pd.Categorical(region),
+            "temp": temp,
+            "rain": rain,
+            "noise": noise,
+            "promo": rng.rand(n) < 0.3,
+        }
+    )
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return planted_table()
+
+
+TRUE_PAIRS = {("price", "shop"), ("region", "shop"), ("rain", "temp")}
+
+
+@pytest.fixture(scope="module")
+def tnid(planted):
+    X, y = planted
+    return TNIDDetector(**FAST).fit(X, y)
+
+
+def test_layout_encodes_text_category_and_boolean_columns(planted):
+    X, _ = planted
+    layout = FeatureLayout.fit(X)
+    assert layout.kinds == [
+        "numeric",
+        "categorical",
+        "categorical",
+        "numeric",
+        "numeric",
+        "numeric",
+        "boolean",  # a 0/1 number
+    ]
+    assert layout.feature_names == list(X.columns)
+    encoded = layout.encode(X)
+    assert encoded.shape == (len(X), 5 + 4 + 2)
+    assert set(layout.encoded_names) >= {"shop=kiosk", "region=city", "price"}
+    shop = [layout.encoded_names.index(f"shop={s}") for s in ("east", "kiosk", "north", "south")]
+    assert np.array_equal(encoded[:, shop].sum(axis=1), np.ones(len(X)))
+    assert encoded[:, layout.encoded_names.index("shop=kiosk")].sum() == 7
+    assert layout.dummy.sum() == 6 and not layout.identity
+
+
+def test_planted_category_and_number_interactions_rank_first(tnid):
+    # Known answer: the three planted pairs, named by the original columns, are the
+    # top three of 21, well above the rest.
+    ranking = tnid.interactions_
+    top = {tuple(sorted(f)) for f in ranking["features"].head(3)}
+    assert top == TRUE_PAIRS
+    assert ranking["strength"].iloc[2] > 5 * ranking["strength"].iloc[3]
+    assert set(tnid.feature_groups_) == {
+        "price",
+        "shop",
+        "region",
+        "temp",
+        "rain",
+        "noise",
+        "promo",
+    }
+
+
+def test_a_rare_level_does_not_make_an_interaction(planted):
+    # "kiosk" (7 of 3000 rows) interacts with nothing: a pair holding only through it
+    # must not outrank a real interaction, and the rare level's share of the shop
+    # blocks is tiny (its unit is its standard deviation, ~0.05).
+    X, y = planted
+    X = X.assign(kiosk_flag=np.where(X["shop"] == "kiosk", "yes", "no"))
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    ranking = tnid.interactions_
+    real = ranking[[tuple(sorted(f)) in TRUE_PAIRS for f in ranking["features"]]]
+    rare = ranking[["kiosk_flag" in f for f in ranking["features"]]]
+    assert rare["strength"].max() < real["strength"].min() / 10
+
+
+def test_second_glance_groups_its_hessian_blocks(planted):
+    X, y = planted
+    sg = SecondGlanceExplainer(
+        primary_hidden=(64, 64), surrogate_hidden=(64, 64), max_epochs=80, random_state=0
+    ).fit(X, y)
+    top = {tuple(sorted(f)) for f in sg.interactions_["features"].head(3)}
+    assert top == TRUE_PAIRS
+    H = sg.local_hessians(X.iloc[:5])
+    assert H.shape == (5, 7, 7)
+    assert sg.transform(X.iloc[:5]).shape == (5, 21)
+    assert sg.get_feature_names_out()[0] == "price:shop"
+
+
+def test_group_effect_is_the_block_root_sum_of_squares(tnid, planted):
+    # The local effect of (price, shop) is the signed root sum of squares of the
+    # cross partials of price with each shop dummy.
+    X, _ = planted
+    rows = X.iloc[:4]
+    local = tnid.local_interactions(rows)
+    pair = local[local["features"] == ("price", "shop")]["effect"].to_numpy()
+    layout = tnid.network_.features
+    from sk_interact._derivatives import hessian
+
+    Z = tnid.network_.standardize(layout.encode(rows))
+    H = hessian(tnid.network_.function("logit", 0, 0), Z).double().numpy()
+    block = H[:, layout.members[0][0], layout.members[1]]
+    largest = block[np.arange(4), np.argmax(np.abs(block), axis=1)]
+    expected = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
+    np.testing.assert_allclose(pair, expected, rtol=1e-9)
+    H_features = tnid.local_hessians(rows)
+    assert H_features.shape == (4, 7, 7)
+    np.testing.assert_allclose(H_features[:, 0, 1], expected, rtol=1e-9)
+
+
+def test_order_three_with_categorical_features(planted):
+    X, y = planted
+    tnid = TNIDDetector(order=3, k=3, **FAST).fit(X, y)
+    triples = tnid.rank_interactions(order=3)
+    assert len(triples) > 0
+    assert all(len(set(f)) == 3 for f in triples["features"])
+
+
+def test_user_groups_rank_groups(planted):
+    # lat/lon style: temp and rain joined; their product is inside the group, so it is
+    # no longer an interaction, and the group is named in every set it appears in.
+    X, y = planted
+    tnid = TNIDDetector(feature_groups={"weather": ["temp", 4]}, **FAST).fit(X, y)
+    assert tnid.feature_groups_["weather"] == ["temp", "rain"]
+    names = {f for s in tnid.interactions_["features"] for f in s}
+    assert "weather" in names and "temp" not in names and "rain" not in names
+    assert len(tnid.interactions_) == 15  # 6 features, 15 pairs
+
+
+def test_unseen_levels_and_caller_data(tnid, planted):
+    X, _ = planted
+    before = X.copy()
+    rows = X.iloc[:5].copy()
+    rows.loc[rows.index[0], "shop"] = "pop-up"  # never seen: a row of zero dummies
+    prediction = tnid.predict(rows)
+    assert np.isfinite(prediction).all()
+    pd.testing.assert_frame_equal(X, before)
+    transformed = tnid.transform(X.iloc[:3])
+    names = tnid.get_feature_names_out()
+    assert transformed.shape == (3, len(names))
+    assert "shop=north" in names and "price*shop=north" in names
+
+
+def test_missing_values_name_the_columns(planted):
+    X, y = planted
+    X = X.copy()
+    X.loc[X.index[:3], "shop"] = None
+    X.loc[X.index[5], "price"] = np.nan
+    with pytest.raises(ValueError, match=r"\['price', 'shop'\].*SimpleImputer"):
+        TNIDDetector(**FAST).fit(X, y)
+
+
+def test_sparse_input_is_accepted():
+    # OneHotEncoder's default sparse output: same ranking as the dense matrix.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(1500, 4))
+    y = X[:, 0] * X[:, 1] + X[:, 2]
+    dense = TNIDDetector(**FAST).fit(X, y)
+    sparse = TNIDDetector(**FAST).fit(sp.csr_matrix(X), y)
+    pd.testing.assert_frame_equal(dense.interactions_, sparse.interactions_)
+    np.testing.assert_array_equal(dense.predict(X[:5]), sparse.predict(sp.csr_matrix(X[:5])))
+
+
+def test_groups_from_a_fitted_column_transformer_in_a_pipeline(planted):
+    # A Pipeline user's one-hot block maps back to the original column.
+    X, y = planted
+    X = X.drop(columns="promo")
+    prep = ColumnTransformer(
+        [
+            ("num", StandardScaler(), ["price", "temp", "rain", "noise"]),
+            ("cat", OneHotEncoder(), ["shop", "region"]),
+        ]
+    ).fit(X)
+    groups = feature_groups_from_transformer(prep)
+    assert groups == {
+        "price": [0],
+        "temp": [1],
+        "rain": [2],
+        "noise": [3],
+        "shop": [4, 5, 6, 7],
+        "region": [8, 9],
+    }
+    pipeline = Pipeline([("prep", prep), ("tnid", TNIDDetector(feature_groups=groups, **FAST))])
+    pipeline.fit(X, y)
+    top = {tuple(sorted(f)) for f in pipeline[-1].interactions_["features"].head(3)}
+    assert top == TRUE_PAIRS
+    assert feature_groups_from_transformer(prep.named_transformers_["cat"]) == {
+        "shop": [0, 1, 2, 3],
+        "region": [4, 5],
+    }
+
+
+def test_groups_helper_refuses_what_it_cannot_read():
+    with pytest.raises(TypeError, match="ColumnTransformer"):
+        feature_groups_from_transformer(object())
+    with pytest.raises(ValueError, match="not been fitted"):
+        feature_groups_from_transformer(ColumnTransformer([("s", StandardScaler(), [0])]))
