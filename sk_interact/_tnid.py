@@ -36,6 +36,12 @@ from sk_interact._explained_network import (
 )
 from sk_interact._networks import ACTIVATIONS, check_hidden_layer_sizes
 from sk_interact._ranking import ranking_frame
+from sk_interact._significance import (
+    SIGNIFICANCE_METHODS,
+    benjamini_hochberg,
+    bootstrap_p_values,
+    check_fdr,
+)
 from sk_interact._training import progress, seed_from_random_state
 
 __all__ = ["TNIDDetector"]
@@ -173,6 +179,17 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         own, a text or ``category`` column (one-hot encoded here) is one feature. See
         :func:`~sk_interact.feature_groups_from_transformer` for the groups of a
         fitted ``ColumnTransformer``, and the Notes for how a group's effect is read.
+    significance : {None, "auto", "bootstrap"}, default=None
+        Test which ranked interactions are real. "bootstrap" (and "auto"): networks
+        trained, in one batched ensemble with the network of the real target, on
+        targets simulated from a model without interactions of the tested order
+        (``HistGradientBoosting*(interaction_cst=...)``, resampled residuals or
+        drawn labels); each set's mean squared mixed partial is compared with theirs.
+        Adds ``p_value`` and ``q_value`` (Benjamini–Hochberg) to ``interactions_`` and
+        enables :meth:`select_interactions`. See :mod:`sk_interact._significance`.
+    n_null_networks : int, default=19
+        Null networks per tested order for ``significance``; the ensemble has
+        ``1 + n_null_networks × (order − 1)`` members.
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
@@ -322,6 +339,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         "n_interaction_features": [Interval(numbers.Integral, 0, None, closed="left")],
         "net": [NeuralNet, nn.Module, None],
         "feature_groups": [dict, None],
+        "significance": [StrOptions({"auto", *SIGNIFICANCE_METHODS}), None],
+        "n_null_networks": [Interval(numbers.Integral, 3, None, closed="left")],
         **TRAINING_PARAMETER_CONSTRAINTS,
     }
 
@@ -345,6 +364,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         n_estimators=1,
         n_interaction_features=10,
         feature_groups=None,
+        significance=None,
+        n_null_networks=19,
         net=None,
         memory="auto",
         task="auto",
@@ -371,6 +392,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         self.n_estimators = n_estimators
         self.n_interaction_features = n_interaction_features
         self.feature_groups = feature_groups
+        self.significance = significance
+        self.n_null_networks = n_null_networks
         self.net = net
         self.memory = memory
         self.task = task
@@ -547,7 +570,55 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
             X[rows], index=pd.Index(names, name="representative"), columns=layout.encoded_names
         )
         self.interactions_ = self._rank(X[rows])
+        if self.significance is not None:
+            self.interactions_ = self._add_significance(X, y_fit, n_classes, rng)
         return self
+
+    def _add_significance(self, X, y_fit, n_classes, rng) -> pd.DataFrame:
+        """``interactions_`` with ``p_value`` and ``q_value`` (:mod:`._significance`)."""
+        ranking = self.interactions_.copy()
+        settings = TrainingSettings.of(self)
+        architecture = (X.shape[1], tuple(self.hidden_layer_sizes), self.activation)
+        p = bootstrap_p_values(
+            X,
+            y_fit,
+            task=self.task_,
+            n_classes=n_classes,
+            layout=self.network_.features,
+            feature_sets=ranking["indices"].tolist(),
+            classes=self._classes_explained,
+            architecture=architecture,
+            settings=settings,
+            n_null=int(self.n_null_networks),
+            random_state=np.random.RandomState(seed_from_random_state(rng)),
+        )
+        ranking["p_value"] = p
+        ranking["q_value"] = benjamini_hochberg(p)
+        return ranking
+
+    def select_interactions(self, fdr: float = 0.1) -> pd.DataFrame:
+        """The interactions found real at false discovery rate ``fdr``.
+
+        Parameters
+        ----------
+        fdr : float, default=0.1
+            Target false discovery rate, in (0, 1): the rows of ``interactions_``
+            (every order) whose ``q_value`` (Benjamini–Hochberg) is at most ``fdr``.
+
+        Returns
+        -------
+        DataFrame
+            Those rows, strongest first, re-indexed from 0 (empty when none is).
+        """
+        check_is_fitted(self, "interactions_")
+        fdr = check_fdr(fdr)
+        if "q_value" not in self.interactions_.columns:
+            raise ValueError(
+                "select_interactions needs p-values: this estimator was fitted with "
+                "significance=None; refit with significance='auto'."
+            )
+        selected = self.interactions_[self.interactions_["q_value"] <= fdr]
+        return selected.reset_index(drop=True).copy()
 
     def _rank(self, points: np.ndarray) -> pd.DataFrame:
         """Algorithm 1: exhaustive orders, then supersets of each representative's top k."""

@@ -1,0 +1,272 @@
+"""Calibration, false discovery rate, power and cost of ``TNIDDetector(significance="auto")``.
+
+Per function and seed (a new data draw, new networks), T-NID ranks every pair and
+tests it (``significance="auto"``: the parametric bootstrap of
+:mod:`sk_interact._significance`). Reported:
+
+(a) **Calibration**: p-values of pairs that are not interactions should be uniform.
+    Pooled over seeds: the Kolmogorov–Smirnov distance to the uniform and the share
+    below 0.05 / 0.1, on two additive functions (strong, curved main effects; one with
+    correlated inputs) and on the non-interacting pairs of F1–F10; a QQ plot is saved.
+(b) **FDR and power** at nominal 0.05 / 0.1 / 0.2: the empirical FDR (mean over runs
+    of false / max(selected, 1), with a 95% interval over runs), the share of runs of
+    an additive function with any discovery, and the power on the true pairs of
+    F1–F10 that hold ≥ 1% of the target's variance (superset importance of the pair,
+    Liu & Owen 2006, by Monte Carlo on the true function).
+(c) **Cost**: the time of the fit with significance over a plain fit on the same data
+    (seed 0 of each function), in one process.
+
+    python benchmarks/significance.py                    # 12 functions × 5 seeds
+    python benchmarks/significance.py --seeds 2 --functions F1 A1
+
+Prints Markdown tables and writes ``benchmarks/results/significance.json`` and
+``significance_qq.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy import stats
+
+from sk_interact import TNIDDetector
+from sk_interact.datasets import make_tsang_benchmark, tsang_function
+
+RESULTS = Path(__file__).parent / "results"
+LEVELS = (0.05, 0.1, 0.2)
+TSANG = [f"F{i}" for i in range(1, 11)]
+
+
+def additive(name: str, n: int, seed: int):
+    """Additive functions, so no pair is an interaction.
+
+    A1: strong, curved main effects of independent uniform inputs.
+    A2: the same kind of main effects on correlated Gaussian inputs (ρ = 0.7 between
+    neighbours).
+    """
+    rng = np.random.RandomState(seed)
+    d = 8
+    if name == "A1":
+        X = rng.uniform(-1, 1, size=(n, d))
+    else:
+        cov = 0.7 ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
+        X = rng.multivariate_normal(np.zeros(d), cov, size=n)
+    y = (
+        3 * np.sin(2 * X[:, 0])
+        + 2 * X[:, 1] ** 2
+        + np.exp(X[:, 2])
+        + 2 * np.abs(X[:, 3])
+        + X[:, 4] ** 3
+        + np.tanh(3 * X[:, 5])
+        + 0.5 * X[:, 6]
+        + 0.1 * rng.randn(n)
+    )
+    return X, y, []
+
+
+def pair_variance_shares(name: str, n: int = 20000, seed: int = 123) -> dict:
+    """Per pair: superset importance ``E[(Δ_ij f)²] / 4 / Var f`` (Liu & Owen 2006)."""
+    f = tsang_function(name)
+    X, _, _ = make_tsang_benchmark(name, n_samples=n, random_state=seed)
+    X2, _, _ = make_tsang_benchmark(name, n_samples=n, random_state=seed + 1)
+    variance = np.var(f(X))
+    shares = {}
+    d = X.shape[1]
+    for i in range(d):
+        for j in range(i + 1, d):
+            a, b, c = X.copy(), X.copy(), X.copy()
+            a[:, i] = X2[:, i]
+            b[:, j] = X2[:, j]
+            c[:, [i, j]] = X2[:, [i, j]]
+            delta = f(X) - f(a) - f(b) + f(c)
+            shares[(i, j)] = float(np.mean(delta**2) / 4 / variance)
+    return shares
+
+
+def run(name: str, seed: int, n: int, timing: bool) -> dict:
+    if name in TSANG:
+        X, y, truth = make_tsang_benchmark(name, n_samples=n, random_state=seed)
+    else:
+        X, y, truth = additive(name, n, seed)
+    settings = dict(random_state=seed, memory=None)
+    plain_seconds = None
+    if timing:
+        start = time.perf_counter()
+        TNIDDetector(**settings).fit(X, y)
+        plain_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    tnid = TNIDDetector(significance="auto", **settings).fit(X, y)
+    seconds = time.perf_counter() - start
+    ranking = tnid.interactions_
+    true = [any(set(s) <= set(t) for t in truth) for s in ranking["indices"]]
+    return {
+        "function": name,
+        "seed": seed,
+        "validation_r2": tnid.validation_score_,
+        "sets": [list(s) for s in ranking["indices"]],
+        "true": true,
+        "p_value": ranking["p_value"].tolist(),
+        "q_value": ranking["q_value"].tolist(),
+        "seconds": seconds,
+        "plain_seconds": plain_seconds,
+    }
+
+
+def interval(values) -> tuple[float, float, float]:
+    values = np.asarray(values, dtype=float)
+    mean = values.mean()
+    half = 1.96 * values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.nan
+    return mean, mean - half, mean + half
+
+
+def summarise(runs: list[dict], shares: dict) -> dict:
+    table = {"calibration": {}, "fdr": {}, "power": {}, "cost": {}}
+    groups = {
+        "A1 (additive, independent)": [r for r in runs if r["function"] == "A1"],
+        "A2 (additive, correlated)": [r for r in runs if r["function"] == "A2"],
+        "F1–F10 non-interacting pairs": [r for r in runs if r["function"] in TSANG],
+    }
+    for label, group in groups.items():
+        p = np.array([p for r in group for p, t in zip(r["p_value"], r["true"]) if not t])
+        if len(p):
+            table["calibration"][label] = {
+                "n": len(p),
+                "ks": float(stats.kstest(p, "uniform").statistic),
+                "below_0.05": float(np.mean(p <= 0.05)),
+                "below_0.1": float(np.mean(p <= 0.1)),
+                "p": p.tolist(),
+            }
+    for level in LEVELS:
+        proportions, any_additive, hits = [], [], []
+        for r in runs:
+            q, true = np.array(r["q_value"]), np.array(r["true"])
+            selected = q <= level
+            if r["function"] in TSANG:
+                proportions.append((selected & ~true).sum() / max(selected.sum(), 1))
+                share = shares[r["function"]]
+                for s, sel in zip(r["sets"], selected):
+                    if share.get(tuple(s), 0) >= 0.01 and any(
+                        set(s) <= set(t) for t in make_truth(r["function"])
+                    ):
+                        hits.append(bool(sel))
+            else:
+                any_additive.append(bool(selected.any()))
+                proportions.append(float(selected.any()))  # every discovery is false
+        mean, low, high = interval(proportions)
+        table["fdr"][level] = {
+            "fdr": mean,
+            "low": low,
+            "high": high,
+            "runs_with_discovery_additive": float(np.mean(any_additive)) if any_additive else None,
+        }
+        table["power"][level] = {"power": float(np.mean(hits)), "pairs": len(hits)}
+    timed = [r for r in runs if r["plain_seconds"]]
+    table["cost"] = {
+        r["function"]: {
+            "plain_s": r["plain_seconds"],
+            "significance_s": r["seconds"],
+            "ratio": r["seconds"] / r["plain_seconds"],
+        }
+        for r in timed
+    }
+    return table
+
+
+def make_truth(name: str):
+    return make_tsang_benchmark(name, n_samples=2, random_state=0)[2]
+
+
+def qq_plot(calibration: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5, 5), layout="constrained")
+    ax = figure.subplots()
+    for label, entry in calibration.items():
+        p = np.sort(entry["p"])
+        expected = (np.arange(1, len(p) + 1) - 0.5) / len(p)
+        ax.plot(expected, p, ".", markersize=3, label=f"{label} (KS {entry['ks']:.3f})")
+    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="uniform")
+    ax.set_xlabel("expected p-value (uniform quantile)")
+    ax.set_ylabel("observed p-value")
+    ax.set_title("p-values of pairs that are not interactions")
+    ax.legend(fontsize=7, loc="upper left")
+    figure.savefig(path, dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--functions", nargs="+", default=[*TSANG, "A1", "A2"])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--n-samples", type=int, default=5000)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--output", type=Path, default=RESULTS / "significance.json")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    shares = {name: pair_variance_shares(name) for name in args.functions if name in TSANG}
+    runs = []
+    for name in args.functions:
+        for seed in range(args.seeds):
+            runs.append(run(name, seed, args.n_samples, timing=seed == 0))
+            r = runs[-1]
+            print(
+                f"{name} seed {seed}: R² {r['validation_r2']:.3f}, "
+                f"{sum(q <= 0.1 for q in r['q_value'])} selected at 0.1, {r['seconds']:.1f} s",
+                flush=True,
+            )
+    table = summarise(runs, shares)
+
+    print(f"\n(a) Calibration (torch threads: {args.threads}, n = {args.n_samples})\n")
+    print("| null pairs | p-values | KS distance | share ≤ 0.05 | share ≤ 0.1 |")
+    print("|---|---:|---:|---:|---:|")
+    for label, e in table["calibration"].items():
+        print(
+            f"| {label} | {e['n']} | {e['ks']:.3f} | {e['below_0.05']:.3f} | {e['below_0.1']:.3f} |"
+        )
+    print("\n(b) FDR and power\n")
+    print(
+        "| nominal FDR | empirical FDR [95% interval] | additive runs with a discovery | "
+        "power (pairs ≥ 1% of variance) |"
+    )
+    print("|---:|---:|---:|---:|")
+    for level in LEVELS:
+        f, p = table["fdr"][level], table["power"][level]
+        additive_share = f["runs_with_discovery_additive"]
+        shown = "n/a" if additive_share is None else f"{additive_share:.2f}"
+        print(
+            f"| {level} | {f['fdr']:.3f} [{f['low']:.3f}, {f['high']:.3f}] | {shown} | "
+            f"{p['power']:.2f} ({p['pairs']} pairs) |"
+        )
+    print("\n(c) Cost: fit with significance / plain fit, same data, same process\n")
+    print("| function | plain fit (s) | with significance (s) | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, c in table["cost"].items():
+        print(f"| {name} | {c['plain_s']:.1f} | {c['significance_s']:.1f} | {c['ratio']:.2f} |")
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    qq_plot(table["calibration"], args.output.with_name("significance_qq.png"))
+    for entry in table["calibration"].values():
+        entry.pop("p")
+    meta = {
+        "threads": args.threads,
+        "n_samples": args.n_samples,
+        "seeds": args.seeds,
+        "machine": platform.processor() or platform.machine(),
+        "torch": torch.__version__,
+    }
+    args.output.write_text(
+        json.dumps({"meta": meta, "summary": table, "runs": runs}, indent=1, default=str)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Which interactions are real: p-values, q-values and select_interactions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.exceptions import NotFittedError
+
+from sk_interact import TNIDDetector
+from sk_interact._significance import _pooled_p_values, benjamini_hochberg
+
+FAST = dict(
+    hidden_layer_sizes=(32, 16),
+    max_epochs=60,
+    n_null_networks=9,
+    significance="auto",
+    random_state=0,
+    memory=None,
+)
+
+
+def test_benjamini_hochberg_known_answer():
+    # m = 5: p·m/rank = 0.025, 0.05, 0.05, 0.0625, 0.5 → step-up minimum from the right.
+    p = np.array([0.04, 0.005, 0.5, 0.03, 0.02])
+    np.testing.assert_allclose(benjamini_hochberg(p), [0.05, 0.025, 0.5, 0.05, 0.05])
+    assert benjamini_hochberg(np.array([])).shape == (0,)
+
+
+def test_pooled_p_values_are_uniform_under_exchangeability():
+    # When the real network's statistic is one more draw like the nulls', the pooled
+    # p-values are uniform (sets with different leak levels and spreads alike); a
+    # statistic far above its nulls gets the smallest p-value.
+    rng = np.random.RandomState(0)
+    n_sets, B = 400, 19
+    level, spread = rng.uniform(-8, 0, n_sets), rng.uniform(0.2, 2, n_sets)
+    T = np.exp(level + spread * rng.randn(B + 1, n_sets))
+    p = _pooled_p_values(T)
+    assert stats.kstest(p, "uniform").statistic < 0.07
+    T[0, 0] = T[1:, 0].max() * 1e3
+    assert p.min() >= _pooled_p_values(T)[0] == 1 / (1 + B * n_sets)
+
+
+def test_pooled_p_values_of_a_set_without_effect_is_one():
+    T = np.exp(np.random.RandomState(0).randn(10, 3))
+    T[:, 1] = 0.0  # a constant feature: no effect in any network
+    assert _pooled_p_values(T)[1] == 1.0
+
+
+@pytest.fixture(scope="module")
+def planted():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(2000, 5))
+    y = 2 * X[:, 0] * X[:, 1] + np.sin(3 * X[:, 2]) + X[:, 3] ** 2 + 0.05 * rng.randn(2000)
+    return X, y
+
+
+def test_planted_pair_is_selected_and_nothing_else(planted):
+    X, y = planted
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    ranking = tnid.interactions_
+    assert {"p_value", "q_value"} <= set(ranking.columns)
+    assert ((ranking["q_value"] >= ranking["p_value"]) & (ranking["q_value"] <= 1)).all()
+    assert tnid.select_interactions(fdr=0.1)["indices"].tolist() == [(0, 1)]
+
+
+def test_additive_target_selects_nothing():
+    # Strong, curved main effects and no interaction: no discovery at FDR 0.1.
+    rng = np.random.RandomState(1)
+    X = rng.uniform(-1, 1, size=(2000, 5))
+    y = 3 * np.sin(2 * X[:, 0]) + 2 * X[:, 1] ** 2 + np.exp(X[:, 2]) + 0.05 * rng.randn(2000)
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    assert tnid.select_interactions(fdr=0.1).empty
+
+
+def test_classification_with_categorical_groups():
+    # A category × number interaction on the log-odds, found at the feature level.
+    rng = np.random.RandomState(2)
+    n = 3000
+    shop = rng.choice(["north", "south", "east"], size=n)
+    price, other = rng.uniform(-1, 1, size=(2, n))
+    slope = pd.Series(shop).map({"north": 3.0, "south": -3.0, "east": 0.0}).to_numpy()
+    logit = slope * price + other
+    y = rng.uniform(size=n) < 1 / (1 + np.exp(-logit))
+    X = pd.DataFrame({"price": price, "shop": shop, "other": other})
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    selected = tnid.select_interactions(fdr=0.1)
+    assert selected["features"].tolist() == [("price", "shop")]
+
+
+def test_triple_is_tested_against_pairwise_interactions():
+    # y = x0·x1·x2: the triple is real beyond its pairs' interactions (tested against a
+    # model with every pairwise interaction); p-values exist for every ranked triple.
+    rng = np.random.RandomState(3)
+    X = rng.uniform(-1, 1, size=(3000, 4))
+    y = 4 * X[:, 0] * X[:, 1] * X[:, 2] + X[:, 3] + 0.05 * rng.randn(3000)
+    tnid = TNIDDetector(order=3, k=3, **FAST).fit(X, y)
+    triples = tnid.rank_interactions(order=3)
+    assert triples["p_value"].notna().all()
+    selected = tnid.select_interactions(fdr=0.1)
+    assert (0, 1, 2) in selected["indices"].tolist()
+
+
+@pytest.mark.parametrize("fdr", [0, 1, -0.1, 1.5, "0.1", True, None])
+def test_bad_fdr_is_refused(planted, fdr):
+    X, y = planted
+    tnid = TNIDDetector(**{**FAST, "significance": None, "max_epochs": 2}).fit(X[:200], y[:200])
+    tnid.interactions_ = tnid.interactions_.assign(p_value=0.5, q_value=0.5)
+    with pytest.raises(ValueError, match="fdr must be a number strictly between 0 and 1"):
+        tnid.select_interactions(fdr=fdr)
+
+
+def test_select_needs_a_fit_with_significance(planted):
+    X, y = planted
+    with pytest.raises(NotFittedError):
+        TNIDDetector().select_interactions()
+    tnid = TNIDDetector(**{**FAST, "significance": None, "max_epochs": 2}).fit(X[:200], y[:200])
+    with pytest.raises(ValueError, match="significance=None; refit with significance='auto'"):
+        tnid.select_interactions()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"significance": "knockoffs"}, "'significance' parameter"),
+        ({"n_null_networks": 2}, "n_null"),
+    ],
+)
+def test_bad_significance_parameters(planted, params, message):
+    X, y = planted
+    with pytest.raises(ValueError, match=message):
+        TNIDDetector(**{**FAST, **params}).fit(X, y)
