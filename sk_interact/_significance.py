@@ -70,9 +70,7 @@ N_NULL_LEADING = 4
 def check_fdr(fdr) -> float:
     """``fdr`` as a float in (0, 1), or a ValueError naming it."""
     if isinstance(fdr, bool) or not isinstance(fdr, int | float | np.number) or not 0 < fdr < 1:
-        raise ValueError(
-            f"fdr must be a number strictly between 0 and 1, e.g. 0.1; got {fdr!r}."
-        )
+        raise ValueError(f"fdr must be a number strictly between 0 and 1, e.g. 0.1; got {fdr!r}.")
     return float(fdr)
 
 

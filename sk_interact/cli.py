@@ -172,6 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="tnid: orders above 2 extend the k strongest sets of the order below (default: 10)",
     )
     detect.add_argument(
+        "--fdr",
+        type=_fraction,
+        default=None,
+        metavar="Q",
+        help="tnid: test every interaction (p-values against networks trained on data "
+        "without it) and print only those selected at false discovery rate Q, with "
+        "q-values, e.g. --fdr 0.1 (several times slower than a plain fit)",
+    )
+    detect.add_argument(
         "--task",
         choices=("auto", "regression", "classification"),
         default="auto",
@@ -361,6 +370,19 @@ def _read_table(path: Path):
         raise CommandError(f"cannot read {str(path)!r} as {kind.upper()}: {reason}") from None
 
 
+def _fraction(text: str) -> float:
+    """A number strictly between 0 and 1, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {text}")
+    return value
+
+
 def _label(value) -> str:
     """A class label as its user sees it: ``346`` or ``>50K``, never ``np.float64(346.0)``."""
     value = value.item() if hasattr(value, "item") else value
@@ -488,10 +510,15 @@ def format_ranking(ranking, truth=None) -> str:
 
     join = _times()
     header = ["rank", "interaction", "order", "strength", "effect"]
+    tested = "q_value" in ranking.columns
+    if tested:
+        header += ["p", "q"]
     rows = []
     for rank, row in enumerate(ranking.itertuples(index=False), start=1):
         effect = "n/a" if math.isnan(row.effect) else f"{row.effect:+.4g}"
         cells = [str(rank), join.join(row.features), str(row.order), f"{row.strength:.4g}", effect]
+        if tested:
+            cells += [f"{row.p_value:.3g}", f"{row.q_value:.3g}"]
         if truth is not None:
             cells.append("yes" if any(set(row.indices) <= set(t) for t in truth) else "no")
         rows.append(cells)
@@ -617,6 +644,8 @@ def _detect(args) -> int:
     _table_format(data)
     if args.k is not None and args.method != "tnid":
         raise CommandError("-k applies to --method tnid only", EXIT_USAGE)
+    if args.fdr is not None and args.method != "tnid":
+        raise CommandError("--fdr applies to --method tnid only", EXIT_USAGE)
     out, plot = _check_outputs(args)
     frame = _read_table(data)
     X, y = _split_target(frame, args.target, args.drop)
@@ -643,7 +672,10 @@ def _detect(args) -> int:
     )
     if args.method == "tnid":
         k = 10 if args.k is None else args.k
-        estimator = TNIDDetector(k=k, hidden_layer_sizes=hidden, **common)
+        significance = None if args.fdr is None else "auto"
+        estimator = TNIDDetector(
+            k=k, hidden_layer_sizes=hidden, significance=significance, **common
+        )
     else:
         estimator = SecondGlanceExplainer(primary_hidden=hidden, **common)
 
@@ -666,9 +698,19 @@ def _detect(args) -> int:
         ranking = _fit_and_report(estimator, X, y)
     except (ValueError, TypeError) as error:  # the estimator's checks of X and groups
         raise CommandError(str(error)) from None
-    shown = ranking.head(args.top)
-    _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")
-    _echo(format_ranking(shown))
+    if args.fdr is None:
+        shown = ranking.head(args.top)
+        _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")
+    else:
+        selected = estimator.select_interactions(fdr=args.fdr)
+        shown = selected.head(args.top)
+        _echo(
+            f"{len(selected)} of {len(ranking)} interactions selected at false discovery "
+            f"rate {args.fdr:g} (q ≤ {args.fdr:g}), strongest first"
+            + (f"; the top {len(shown)}:" if len(shown) < len(selected) else ":")
+        )
+    if len(shown):
+        _echo(format_ranking(shown))
     _echo(textwrap.fill(_effect_note(estimator), width=88))
     if out is not None or plot is not None:
         _echo()

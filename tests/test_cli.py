@@ -350,3 +350,22 @@ def test_console_entry_runs_demo_in_a_fresh_process(tmp_path):
     assert "True interactions: " + ", ".join(joined(*t) for t in truth) in result.stdout
     assert re.search(r"Pairwise interaction AUC: \d\.\d{3}", result.stdout)
     assert png.stat().st_size > 1000
+
+
+def test_detect_fdr_prints_only_selected_interactions_with_q_values(tmp_path, capsys):
+    # --fdr tests every pair; only the planted one survives, printed with p and q.
+    data = _write(tmp_path, "d.csv", planted_frame(1500))
+    assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "selected at false discovery rate 0.1" in out
+    rows = table_rows(out)
+    assert rows[0][-2:] == ["p", "q"]
+    assert [row[1] for row in rows[1:]] == [PLANTED]
+    assert float(rows[1][-1]) <= 0.1
+
+
+@pytest.mark.parametrize("value", ["0", "1", "abc"])
+def test_detect_fdr_must_be_a_fraction(tmp_path, capsys, value):
+    data = _write(tmp_path, "d.csv", planted_frame(200))
+    assert main(["detect", data, "--target", "y", "--fdr", value]) == 2
+    assert "--fdr" in capsys.readouterr().err

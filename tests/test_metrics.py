@@ -476,7 +476,12 @@ def test_scorer_repr_reads_like_the_factory_call():
 
 def test_get_scorer_names_lists_the_library_scorers_sorted():
     # The registry's names, sorted.
-    assert get_scorer_names() == ["interaction_auc", "interaction_r_precision", "shap_polarity"]
+    assert get_scorer_names() == [
+        "interaction_auc",
+        "interaction_fidelity",
+        "interaction_r_precision",
+        "shap_polarity",
+    ]
 
 
 @pytest.mark.parametrize(

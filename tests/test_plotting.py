@@ -107,6 +107,27 @@ def test_ranking_without_finite_spread_has_no_error_bars(ranking, std):
     assert InteractionRankingDisplay.from_ranking(ranking).errorbar_ is None
 
 
+def test_ranking_marks_interactions_selected_at_the_fdr(ranking):
+    # Rows with q ≤ fdr are outlined, the others faded; p- and q-values on request.
+    tested = ranking.assign(
+        p_value=[0.01, 0.001, 0.3, 0.04, 0.9], q_value=[0.025, 0.005, 0.5, 0.08, 0.9]
+    )
+    display = InteractionRankingDisplay.from_ranking(tested, fdr=0.05, show_p_values=True)
+    # drawn strongest first: a-b (0.005), b-c-d (0.5), a-c (0.025), c-d (0.08), b-d (0.9)
+    assert display.selected_.tolist() == [True, False, True, False, False]
+    assert [bar.get_alpha() for bar in display.bars_] == [None, 0.3, None, 0.3, 0.3]
+    texts = [t.get_text().strip() for t in display.ax_.texts]
+    assert texts[0] == "p=0.001, q=0.005"
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "selected (q ≤ 0.05)" in legend
+    plain = InteractionRankingDisplay.from_ranking(ranking)
+    assert plain.selected_ is None
+    with pytest.raises(ValueError, match="show_p_values"):
+        InteractionRankingDisplay.from_ranking(ranking, show_p_values=True)
+    with pytest.raises(ValueError, match="fdr"):
+        InteractionRankingDisplay.from_ranking(tested, fdr=2)
+
+
 def test_ranking_top_order_and_one_colour(ranking):
     # top and order select rows; without colouring by sign, effect is not needed.
     display = InteractionRankingDisplay.from_ranking(

@@ -6,8 +6,12 @@ rules of Tsang, Cheng & Liu (ICLR 2018), used by T-NID; the scorers made by
 (or by name with :func:`get_scorer`) plug them into ``GridSearchCV``.
 :func:`shap_polarity_agreement` compares an estimator's signed local Hessians with
 XGBoost's SHAP interaction values, as Second Glance (Shahid et al., 2024) did.
+Without a ground truth, :func:`make_interaction_fidelity_scorer` (``"interaction_fidelity"``)
+scores the detected sets by how well a model restricted to them and the main effects
+predicts held-out rows, to choose ``order`` and the number of interactions.
 """
 
+from ._fidelity import make_interaction_fidelity_scorer
 from ._interaction import interaction_auc_score, interaction_r_precision
 from ._polarity import DEFAULT_XGB_PARAMS, make_shap_polarity_scorer, shap_polarity_agreement
 from ._scorer import (
@@ -24,6 +28,7 @@ __all__ = [
     "interaction_auc_score",
     "interaction_r_precision",
     "make_interaction_auc_scorer",
+    "make_interaction_fidelity_scorer",
     "make_interaction_r_precision_scorer",
     "make_shap_polarity_scorer",
     "shap_polarity_agreement",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
 
+from ._fidelity import make_interaction_fidelity_scorer
 from ._interaction import (
     _check_true_interactions,
     interaction_auc_score,
@@ -212,6 +213,7 @@ def make_interaction_r_precision_scorer(
 # The library's scorer factories by name; a name not here falls back to scikit-learn.
 _SCORERS: dict[str, Callable[..., Callable[..., float]]] = {
     "interaction_auc": make_interaction_auc_scorer,
+    "interaction_fidelity": make_interaction_fidelity_scorer,
     "interaction_r_precision": make_interaction_r_precision_scorer,
     "shap_polarity": make_shap_polarity_scorer,
 }
@@ -232,7 +234,7 @@ def get_scorer_names() -> list[str]:
     --------
     >>> from sk_interact.metrics import get_scorer_names
     >>> get_scorer_names()
-    ['interaction_auc', 'interaction_r_precision', 'shap_polarity']
+    ['interaction_auc', 'interaction_fidelity', 'interaction_r_precision', 'shap_polarity']
     """
     return sorted(_SCORERS)
 

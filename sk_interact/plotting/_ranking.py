@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sk_interact._significance import check_fdr
 from sk_interact.plotting._base import (
     MAX_LABEL_LENGTH,
     check_matplotlib_support,
@@ -128,6 +129,8 @@ class InteractionRankingDisplay:
         errorbar_kwargs: dict | None = None,
         title: str | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
+        show_p_values: bool = False,
     ) -> InteractionRankingDisplay:
         """Draw the bar chart.
 
@@ -149,12 +152,19 @@ class InteractionRankingDisplay:
         max_label_length : int or None, default=30
             Feature names longer than this are shortened in the tick labels with an
             ellipsis in the middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the interactions selected at this false discovery rate are outlined and
+            the others drawn faded; None marks nothing.
+        show_p_values : bool, default=False
+            Write each row's p- and q-value next to its bar (needs ``p_value``).
 
         Returns
         -------
         display : InteractionRankingDisplay
-            This display, with the fitted attributes ``ax_``, ``figure_``, ``bars_``
-            and ``errorbar_``.
+            This display, with the fitted attributes ``ax_``, ``figure_``, ``bars_``,
+            ``errorbar_`` and ``selected_`` (per drawn row, whether it is selected at
+            ``fdr``; None without q-values).
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
 
@@ -194,8 +204,43 @@ class InteractionRankingDisplay:
         if title is not None:
             label_inches = _CHAR_WIDTH * fontsize / 72 * max(map(len, labels), default=0)
             ax.set_title(wrap_title(title, ax, label_inches))
-        if colors is not None and len(rows):
-            ax.legend(handles=sign_legend_handles(colors), loc="lower right")
+        handles = sign_legend_handles(colors) if colors is not None and len(rows) else []
+        self.selected_ = None
+        if fdr is not None and "q_value" in rows.columns:
+            fdr = check_fdr(fdr)
+            self.selected_ = rows["q_value"].to_numpy(dtype=np.float64) <= fdr
+            for bar, chosen in zip(self.bars_, self.selected_, strict=True):
+                if chosen:
+                    bar.set_edgecolor("black")
+                    bar.set_linewidth(1.5)
+                else:
+                    bar.set_alpha(0.3)
+            from matplotlib.patches import Patch
+
+            handles += [
+                Patch(
+                    facecolor="white",
+                    edgecolor="black",
+                    linewidth=1.5,
+                    label=f"selected (q ≤ {fdr:g})",
+                ),
+                Patch(facecolor="grey", alpha=0.3, label="not selected"),
+            ]
+        if show_p_values:
+            if not {"p_value", "q_value"} <= set(rows.columns):
+                raise ValueError(
+                    "show_p_values=True needs the ranking's p_value and q_value columns: "
+                    "fit the estimator with significance='auto'."
+                )
+            for position, value, p, q in zip(
+                positions, strength, rows["p_value"], rows["q_value"], strict=True
+            ):
+                ax.text(
+                    value, position, f"  p={p:.2g}, q={q:.2g}", va="center", fontsize=0.8 * fontsize
+                )
+            ax.set_xlim(right=ax.get_xlim()[1] * 1.35)
+        if handles:
+            ax.legend(handles=handles, loc="lower right")
 
         self.ranking_ = rows
         self.ax_ = ax
@@ -215,6 +260,8 @@ class InteractionRankingDisplay:
         errorbar_kwargs: dict | None = None,
         title: str | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
+        show_p_values: bool = False,
     ) -> InteractionRankingDisplay:
         """Plot the strongest interactions of a ranking DataFrame.
 
@@ -240,6 +287,11 @@ class InteractionRankingDisplay:
         max_label_length : int or None, default=30
             Feature names longer than this are shortened in the tick labels with an
             ellipsis in the middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            Outline the interactions selected at this false discovery rate (when the
+            ranking has ``q_value``); None marks nothing.
+        show_p_values : bool, default=False
+            Write each row's p- and q-value next to its bar.
 
         Returns
         -------
@@ -270,6 +322,8 @@ class InteractionRankingDisplay:
             errorbar_kwargs=errorbar_kwargs,
             title=title,
             max_label_length=max_label_length,
+            fdr=fdr,
+            show_p_values=show_p_values,
         )
 
     @classmethod
@@ -285,6 +339,8 @@ class InteractionRankingDisplay:
         errorbar_kwargs: dict | None = None,
         title: str | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
+        show_p_values: bool = False,
     ) -> InteractionRankingDisplay:
         """Plot the strongest interactions found by a fitted estimator.
 
@@ -310,6 +366,11 @@ class InteractionRankingDisplay:
         max_label_length : int or None, default=30
             Feature names longer than this are shortened in the tick labels with an
             ellipsis in the middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            Outline the interactions selected at this false discovery rate (when the
+            ranking has ``q_value``); None marks nothing.
+        show_p_values : bool, default=False
+            Write each row's p- and q-value next to its bar.
 
         Returns
         -------
@@ -344,4 +405,6 @@ class InteractionRankingDisplay:
             errorbar_kwargs=errorbar_kwargs,
             title=title,
             max_label_length=max_label_length,
+            fdr=fdr,
+            show_p_values=show_p_values,
         )
