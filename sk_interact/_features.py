@@ -100,7 +100,8 @@ class FeatureLayout:
     encoded_names : list of str
         Names of the encoded columns (``"workclass=Private"`` for a dummy).
     dummy : ndarray of bool
-        Per encoded column: a one-hot dummy (fed to the network as 0/1, unscaled).
+        Per encoded column: a 0/1 indicator (a one-hot dummy made here, or a
+        column of 0s and 1s made elsewhere), fed to the network as it is.
     feature_names : list of str
         The features every ranking names: original columns, or group names.
     members : list of ndarray of int
@@ -111,7 +112,7 @@ class FeatureLayout:
         Every feature is one numeric column, unchanged: encoding is the identity.
     """
 
-    def __init__(self, columns, kinds, encoder, categorical, groups):
+    def __init__(self, columns, kinds, encoder, categorical, groups, binary=()):
         self.columns = list(columns)
         self.kinds = list(kinds)
         self.encoder = encoder
@@ -126,7 +127,7 @@ class FeatureLayout:
                     owner.append(j)
             else:
                 encoded_names.append(name)
-                dummy.append(False)
+                dummy.append(j in binary)
                 owner.append(j)
         self.encoded_names = encoded_names
         self.dummy = np.asarray(dummy, dtype=bool)
@@ -180,7 +181,10 @@ class FeatureLayout:
             encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64)
             encoder.fit(text)
         groups = _check_groups(feature_groups, columns)
-        return cls(columns, kinds, encoder, categorical, groups)
+        binary = [
+            j for j, kind in enumerate(kinds) if kind != "categorical" and _is_indicator(series[j])
+        ]
+        return cls(columns, kinds, encoder, categorical, groups, binary)
 
     # ------------------------------------------------------------------ encoding
     def encode(self, X) -> np.ndarray:
@@ -270,6 +274,16 @@ class FeatureLayout:
                 largest = block[np.arange(len(H)), np.argmax(np.abs(block), axis=1)]
                 out[:, a, b] = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
         return out
+
+
+def _is_indicator(values) -> bool:
+    """Whether a numeric column holds 0 and 1 only (both): a dummy made elsewhere."""
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    present = np.unique(values)
+    return len(present) == 2 and present[0] == 0 and present[1] == 1
 
 
 def _columns_of(X) -> list:

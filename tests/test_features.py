@@ -80,7 +80,7 @@ def test_layout_encodes_text_category_and_boolean_columns(planted):
     shop = [layout.encoded_names.index(f"shop={s}") for s in ("east", "kiosk", "north", "south")]
     assert np.array_equal(encoded[:, shop].sum(axis=1), np.ones(len(X)))
     assert encoded[:, layout.encoded_names.index("shop=kiosk")].sum() == 7
-    assert layout.dummy.sum() == 6 and not layout.identity
+    assert layout.dummy.sum() == 7 and not layout.identity  # six dummies and promo (0/1)
 
 
 def test_planted_category_and_number_interactions_rank_first(tnid):
