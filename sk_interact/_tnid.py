@@ -187,6 +187,8 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         drawn labels); each set's mean squared mixed partial is compared with theirs.
         Adds ``p_value`` and ``q_value`` (Benjamini–Hochberg) to ``interactions_`` and
         enables :meth:`select_interactions`. See :mod:`sk_interact._significance`.
+        The test's networks are trained here with ``hidden_layer_sizes`` and the
+        training settings, also when ``net`` is given (the test is about the data).
     n_null_networks : int, default=19
         Null networks per tested order for ``significance``; the ensemble has
         ``1 + n_null_networks × (order − 1)`` members.

@@ -362,7 +362,7 @@ def _read_table(path: Path):
         except (ValueError, OSError) as error:
             raise CommandError(f"cannot read {str(path)!r} as Parquet: {error}") from None
     try:
-        return pd.read_csv(path, sep="\t" if kind == "tsv" else ",")
+        return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise CommandError(f"{str(path)!r} is empty") from None
     except (ValueError, OSError, UnicodeDecodeError) as error:

@@ -87,6 +87,21 @@ def test_classification_with_categorical_groups():
     assert selected["features"].tolist() == [("price", "shop")]
 
 
+def test_multiclass_target():
+    # Three ordered classes of 3·x0·x1 + x2: the pair is selected. Each class's
+    # one-vs-rest log-odds mixes the score's parts non-additively, so x2's pairs with x0
+    # and x1 may be real on that scale too; x3, not in the target, is in no selected set.
+    rng = np.random.RandomState(4)
+    X = rng.uniform(-1, 1, size=(3000, 4))
+    score = 3 * X[:, 0] * X[:, 1] + X[:, 2]
+    y = np.digitize(score + 0.2 * rng.randn(3000), [-0.7, 0.7])
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    assert len(tnid.classes_) == 3
+    selected = tnid.select_interactions(fdr=0.1)["indices"].tolist()
+    assert selected[0] == (0, 1)
+    assert not [s for s in selected if 3 in s]
+
+
 def test_triple_is_tested_against_pairwise_interactions():
     # y = x0·x1·x2: the triple is real beyond its pairs' interactions (tested against a
     # model with every pairwise interaction); p-values exist for every ranked triple.
