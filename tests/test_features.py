@@ -235,3 +235,18 @@ def test_groups_helper_refuses_what_it_cannot_read():
         feature_groups_from_transformer(object())
     with pytest.raises(ValueError, match="not been fitted"):
         feature_groups_from_transformer(ColumnTransformer([("s", StandardScaler(), [0])]))
+
+
+def test_fidelity_scorer_reads_features_of_encoded_columns(planted):
+    # interaction_fidelity scores in the estimator's features: text columns encoded
+    # the same way, a one-hot block allowed to interact as one column; the planted
+    # pairs earn more than the weakest ones.
+    from sk_interact.metrics import get_scorer
+
+    X, y = planted
+    train, test = slice(0, 2000), slice(2000, None)
+    tnid = TNIDDetector(n_interaction_features=3, **FAST).fit(X[train], y[train])
+    scorer = get_scorer("interaction_fidelity")
+    found = scorer(tnid, X[test], y[test])
+    tnid.interactions_ = tnid.interactions_.iloc[::-1].reset_index(drop=True)  # weakest first
+    assert found > scorer(tnid, X[test], y[test]) + 0.05

@@ -120,14 +120,20 @@ def selected_sets(
     return {order: sets for order, sets in sorted(by_order.items()) if sets}
 
 
-def _constraints(n_features: int, groups) -> list[list[int]]:
-    """``interaction_cst``: every feature alone, then each group not inside another."""
+def _constraints(members: list[list[int]], groups) -> list[list[int]]:
+    """``interaction_cst``: every feature alone, then each group not inside another.
+
+    ``members[f]`` are the columns of feature ``f`` (one each, unless the estimator
+    one-hot encoded or grouped columns: then a feature's dummies stay together).
+    """
     groups = sorted({tuple(g) for g in groups}, key=lambda g: (-len(g), g))
     kept: list[tuple[int, ...]] = []
     for g in groups:
         if not any(set(g) <= set(k) for k in kept):
             kept.append(g)
-    return [[i] for i in range(n_features)] + [list(g) for g in sorted(kept)]
+    return [list(m) for m in members] + [
+        sorted(c for f in g for c in members[f]) for g in sorted(kept)
+    ]
 
 
 class _InteractionFidelityScorer:
@@ -216,8 +222,16 @@ class _InteractionFidelityScorer:
             if step is None or (isinstance(step, str) and step == "passthrough"):
                 continue
             X = step.transform(X)
+        layout = getattr(getattr(final, "network_", None), "features", None)
+        members = None
+        if layout is not None and not layout.identity:
+            # text columns one-hot encoded, groups: score in the estimator's features
+            X = layout.encode(X)
+            members = [list(map(int, m)) for m in layout.members]
         if not hasattr(X, "iloc"):
             X = np.asarray(X)
+        if members is None:
+            members = [[j] for j in range(X.shape[1])] if X.ndim == 2 else []
         y = np.asarray(y)
         if X.ndim != 2 or len(X) != len(y):
             raise ValueError(
@@ -233,7 +247,7 @@ class _InteractionFidelityScorer:
                 f"interaction_fidelity needs at least {2 * self.cv} scored rows for "
                 f"cv={self.cv} cross-fitting folds; got {len(y)}."
             )
-        return final, X, y, task
+        return final, X, y, task, members
 
     def _folds(self, X, y, task: str, seed: int):
         if task == "classification":
@@ -244,11 +258,10 @@ class _InteractionFidelityScorer:
         splitter = KFold(self.cv, shuffle=True, random_state=seed)
         return list(splitter.split(np.zeros(len(y))))
 
-    def _row_losses(self, X, y, task: str, groups, folds, seed: int) -> np.ndarray:
-        """Out-of-fold loss of every row under the model restricted to ``groups``."""
-        n_features = X.shape[1]
+    def _row_losses(self, X, y, task: str, cst, folds, seed: int) -> np.ndarray:
+        """Out-of-fold loss of every row under the model restricted to ``cst``."""
         params = {**_BOOSTING_DEFAULTS, **(self.boosting_params or {}), "random_state": seed}
-        params["interaction_cst"] = _constraints(n_features, groups)
+        params["interaction_cst"] = cst
         losses = np.empty(len(y))
         model_class = (
             HistGradientBoostingClassifier
@@ -302,9 +315,9 @@ class _InteractionFidelityScorer:
             score is the main-effects fidelity plus the sum of the credits, that is the
             last row's fidelity less ``threshold`` times the sum of the ``se``.
         """
-        final, X, y, task = self._inputs(estimator, X, y)
+        final, X, y, task, members = self._inputs(estimator, X, y)
         sets_by_order = selected_sets(final, self.n_interactions, self.selection)
-        n_features = X.shape[1]
+        n_features = len(members)
         for sets in sets_by_order.values():
             for s in sets:
                 if min(s) < 0 or max(s) >= n_features:
@@ -320,9 +333,10 @@ class _InteractionFidelityScorer:
         cache: dict[frozenset, np.ndarray] = {}
 
         def losses(groups) -> np.ndarray:
-            key = frozenset(tuple(g) for g in _constraints(n_features, groups))
+            cst = _constraints(members, groups)
+            key = frozenset(tuple(g) for g in cst)
             if key not in cache:
-                cache[key] = self._row_losses(X, y, task, groups, folds, seed)
+                cache[key] = self._row_losses(X, y, task, cst, folds, seed)
             return cache[key]
 
         main = losses([])
