@@ -3,47 +3,51 @@
 The test (``significance="bootstrap"``, also what ``"auto"`` picks) is a parametric
 bootstrap of the network's own interaction measure:
 
-1. **Null model.** Fit a model of the target in which the tested order cannot occur:
-   scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingRegressor` (or
-   ``...Classifier``) with ``interaction_cst`` allowing each feature alone (pairs are
-   tested against an additive model) or, for sets of order ``l ≥ 3``, every set of
-   ``l − 1`` features (a triple is tested against a model with all pairwise
-   interactions). A one-hot block or a ``feature_groups`` group is one feature.
-2. **Null targets.** Simulate ``B`` targets from it: its prediction plus residuals
-   resampled with replacement (residuals from 5-fold cross-fitting, so they are as
-   large as out-of-sample errors), or, for classes, labels drawn from its predicted
-   probabilities.
-3. **Networks.** Train, as one batched ensemble (:class:`~sk_interact._networks.
-   EnsembleMLP`, one skorch fit, same mini-batches and early stopping), one network on
-   the real target and ``B`` on each order's null targets, with the estimator's
+1. **Null models.** A set ``S`` is not an interaction when the target is a sum of
+   functions that each leave out one of its features (no interaction of any order
+   among ``S``). scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingRegressor`
+   (or ``...Classifier``) fits such a model with ``interaction_cst`` set to the largest
+   feature groups that hold no tested set; every other interaction, of any order, stays
+   allowed, so the leak a network shows from a strong real interaction into its
+   neighbours is in the null too. The six strongest sets of each order are tested one
+   by one; the others in six interleaved folds, each fold's model keeping all of the
+   fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
+2. **Null targets.** Each null model's prediction plus residuals resampled with
+   replacement (out-of-fold residuals of an unconstrained model, so they are as large
+   as the noise), or, for classes, labels drawn from its probabilities sharpened
+   (``softmax(τ log p)``) to the real network's mean entropy: boosting's shrunk fit is
+   blunter than the network, and networks trained on blunter labels leak less.
+3. **Networks.** One network on the real target and the null networks on the simulated
+   ones are trained as one batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`,
+   one skorch fit, the same mini-batches and early stopping) with the estimator's
    architecture and settings.
-4. **Statistic.** For every ranked set ``I`` and network ``m``: the mean over
-   ``n_rows`` training rows of the squared mixed partial ``(∂^|I| F_m / ∂z_I)²``
-   (standardized units, summed over a group's block and over the explained classes).
-   Under the null the statistic of the real-target network is exchangeable with the
-   ``B`` null networks' — they were trained the same way on data with the same main
-   effects (and, for order 3+, the same lower-order interactions): the leak a network
-   shows between strong main effects is in the null too.
-5. **p-value.** The log statistic is studentized against the null networks of its set
-   (a predictive t statistic, ``B − 1`` degrees of freedom; each null network against
-   the others, leave-one-out), turned into a tail probability, and compared with the
-   pooled tail probabilities of all null networks and sets of the same order: ``p =
-   (1 + #{pooled ≤ observed}) / (1 + #pooled)``. Pooling gives p-values finer than
-   ``1 / (B + 1)``; studentizing makes sets of different leak levels comparable.
+4. **Statistic.** For every tested set and network: the mean over 256 training rows of
+   the squared mixed partial (standardized units, summed over a group's block and over
+   the explained classes). Under the null
+   the real-target network's statistic is exchangeable with its family's null
+   networks'.
+5. **p-value.** On the log scale, each set's statistic is standardized by its family's
+   null mean and a spread pooled over the sets (a network's leak varies by a similar
+   factor at any level), turned into a normal tail probability, and compared with the
+   pooled tail probabilities of every null network on every set of the same order
+   (each against the others of its family; for classes, the observed side is first
+   shifted by its median gap to the null on the sets the family does not test, where
+   both sides hold the same interactions): ``p = (1 + #{pooled ≤ observed}) /
+   (1 + #pooled)``. Pooling gives p-values finer than ``1 / (B + 1)`` and corrects the
+   normal tail for the statistic's true shape.
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 
 import numpy as np
 import torch
 from scipy import stats
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import KFold, cross_val_predict
 from torch import nn
 
 from sk_interact._derivatives import mixed_partials
@@ -64,7 +68,11 @@ SIGNIFICANCE_METHODS = ("bootstrap",)
 N_ROWS = 256
 #: Strongest sets of each order tested against a null of their own, and its networks.
 N_LEADING = 6
-N_NULL_LEADING = 4
+N_NULL_LEADING = 3
+#: Folds the other sets of an order are tested in.
+N_FOLDS = 6
+#: Classification: networks on labels drawn from the unconstrained model.
+N_OBSERVED = 3
 
 
 def check_fdr(fdr) -> float:
@@ -94,6 +102,65 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _null_groups(n_features: int, tested) -> list[frozenset]:
+    """Largest feature groups none of which holds a whole tested set.
+
+    A model whose every tree branch stays within one group has no interaction, of any
+    order, among the features of a tested set, and any other interaction. Built by
+    splitting: a group holding a tested set ``T`` is replaced by the groups ``G ∖ {t}``,
+    ``t ∈ T``; groups inside others are dropped.
+    """
+    groups = [frozenset(range(n_features))]
+    for T in tested:
+        T = frozenset(T)
+        split = []
+        for group in groups:
+            split.extend(group - {t} for t in T) if T <= group else split.append(group)
+        unique = sorted(set(split), key=len, reverse=True)
+        groups = [g for i, g in enumerate(unique) if not any(g < h for h in unique[:i])]
+    return groups
+
+
+def _constraints(layout, groups) -> list[list[int]]:
+    """``interaction_cst`` (encoded columns) of feature groups."""
+    return [sorted(int(c) for f in group for c in layout.members[f]) for group in groups]
+
+
+def _residuals(X, y, cst, seed) -> np.ndarray:
+    """Out-of-fold residuals of a regression model restricted to ``cst`` (5 folds)."""
+    model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
+    folds = KFold(5, shuffle=True, random_state=seed)
+    return y - cross_val_predict(model, X, y, cv=folds)
+
+
+def _null_targets(X, Y, cst, noise, n_null, rng) -> np.ndarray:
+    """``(n, n_null, m)`` targets simulated from a model restricted to ``cst``: its fit
+    of each of ``Y``'s ``m`` columns plus rows of ``noise`` (out-of-fold residuals)
+    resampled with replacement."""
+    seed = int(rng.randint(2**31 - 1))
+    fitted = np.column_stack(
+        [
+            HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
+            .fit(X, column)
+            .predict(X)
+            for column in Y.T
+        ]
+    )
+    draws = rng.randint(len(Y), size=(len(Y), n_null))
+    return fitted[:, None, :] + noise[draws]
+
+
+def _drawn_labels(X, y, cst, n_draws, rng) -> np.ndarray:
+    """``(n, n_draws, 1)`` class codes drawn from the probabilities of a classifier
+    restricted to ``cst`` (fitted on all rows)."""
+    seed = int(rng.randint(2**31 - 1))
+    model = HistGradientBoostingClassifier(interaction_cst=cst, random_state=seed)
+    proba = model.fit(X, y).predict_proba(X)
+    cumulative = np.cumsum(proba, axis=1)
+    u = rng.uniform(size=(len(y), n_draws))
+    return (u[:, :, None] > cumulative[:, None, :-1]).sum(axis=2)[:, :, None].astype(float)
+
+
 class _MemberCrossEntropy(nn.Module):
     """Cross-entropy of every member of an ensemble on its own label column.
 
@@ -110,83 +177,39 @@ class _MemberCrossEntropy(nn.Module):
         return nn.functional.cross_entropy(logits, targets.reshape(-1).long())
 
 
-def _constraints(layout, order: int, extra=()) -> list[list[int]]:
-    """``interaction_cst`` (encoded columns): every set of ``order − 1`` features, and
-    the feature sets ``extra``."""
-    members = layout.members
-    subsets = [
-        *itertools.combinations(range(layout.n_features), order - 1),
-        *(tuple(s) for s in extra),
-    ]
-    return [sorted(int(c) for f in subset for c in members[f]) for subset in subsets]
-
-
-def _residuals(X, y, task, cst, seed):
-    """The null model fitted on all rows, and out-of-fold residuals (regression) or
-    probabilities (classification) from 5-fold cross-fitting."""
-    if task == "regression":
-        model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
-        folds = KFold(5, shuffle=True, random_state=seed)
-        return y - cross_val_predict(model, X, y, cv=folds)
-    model = HistGradientBoostingClassifier(interaction_cst=cst, random_state=seed)
-    smallest = np.bincount(y).min()
-    if smallest >= 2:  # honest probabilities where every class can be cross-fitted
-        folds = StratifiedKFold(min(5, smallest), shuffle=True, random_state=seed)
-        return cross_val_predict(model, X, y, cv=folds, method="predict_proba")
-    return model.fit(X, y).predict_proba(X)
-
-
-def _null_targets(X, y, task, cst, noise, n_null, rng) -> np.ndarray:
-    """``(n, n_null)`` targets simulated from a model restricted to ``cst``.
-
-    ``noise``: out-of-fold residuals (regression, resampled with replacement around
-    this model's fit) or None (classification: labels drawn from this model's
-    cross-fitted probabilities).
-    """
-    seed = int(rng.randint(2**31 - 1))
-    if task == "regression":
-        model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
-        fitted = model.fit(X, y).predict(X)
-        draws = rng.randint(len(y), size=(len(y), n_null))
-        return fitted[:, None] + noise[draws]
-    proba = _residuals(X, y, task, cst, seed)
-    cumulative = np.cumsum(proba, axis=1)
-    u = rng.uniform(size=(len(y), n_null))
-    codes = (u[:, :, None] > cumulative[:, None, :-1]).sum(axis=2)
-    return codes.astype(np.int64)
-
-
-def _train_ensemble(X, targets, *, task, n_classes, architecture, settings, layout, seed):
-    """One batched fit of ``targets.shape[1]`` networks, each on its own column; the
-    members as an :class:`ExplainedNetwork`."""
+def _train_ensemble(
+    X, targets, *, architecture, settings, layout, seed, n_classes=None
+) -> ExplainedNetwork:
+    """One batched fit of ``targets.shape[1]`` networks (``targets`` of shape
+    ``(n, members, m)``): regression networks with ``m`` outputs, or, with
+    ``n_classes``, classifiers on one label column each (``m = 1``); the members as an
+    :class:`ExplainedNetwork`."""
     n_features, hidden, activation = architecture
-    n_members = targets.shape[1]
-    n_outputs = 1 if task == "regression" else n_classes
+    n, n_members, width = targets.shape
+    n_outputs = width if n_classes is None else n_classes
     kwargs = settings.fit_kwargs()
     kwargs["unscaled"] = tuple(int(i) for i in np.flatnonzero(layout.dummy))
+    if n_classes is not None:
+        kwargs.update(
+            criterion=_MemberCrossEntropy,
+            criterion__n_classes=n_classes,
+            standardize_target=False,
+        )
     factory = functools.partial(EnsembleMLP, n_features, hidden, activation, n_outputs, n_members)
-    extra = {}
-    if task == "classification":
-        extra = {
-            "criterion": _MemberCrossEntropy,
-            "criterion__n_classes": n_classes,
-            "standardize_target": False,
-        }
     net = fit_network(
         factory,
         X,
-        np.asarray(targets, dtype=np.float64),
+        targets.reshape(n, n_members * width),  # member-major, as the ensemble's output
         task="regression",
         random_state=seed,
         **kwargs,
-        **extra,
     )
     trained = net.module_
     nets = []
     for e, member in enumerate(trained.network.members()):
-        if task == "regression":
-            module = trained.with_network(member, outputs=slice(e, e + 1)).eval()
-            nets.append(prediction_net(module, device=net.device))
+        if n_classes is None:
+            module = trained.with_network(member, outputs=slice(e * width, (e + 1) * width))
+            nets.append(prediction_net(module.eval(), device=net.device))
         else:
             module = trained.with_network(member).eval()
             nets.append(
@@ -196,8 +219,8 @@ def _train_ensemble(X, targets, *, task, n_classes, architecture, settings, layo
             )
     return ExplainedNetwork(
         nets,
-        task=task,
-        n_classes=n_classes,
+        task="regression" if n_classes is None else "classification",
+        n_classes=1 if n_classes is None else n_classes,
         X=X,
         y=None,
         device=settings.device,
@@ -207,9 +230,10 @@ def _train_ensemble(X, targets, *, task, n_classes, architecture, settings, layo
     )
 
 
-def _statistics(network: ExplainedNetwork, points, feature_sets, classes, members) -> np.ndarray:
-    """``(len(members), S)``: mean over ``points`` of the squared mixed partials of each
-    feature set (summed over a group's block and over ``classes``)."""
+def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, members) -> np.ndarray:
+    """``(len(members), S)``: per network, each feature set's mean squared mixed partial
+    over ``points`` (summed over a group's block and over the ``outputs``: regression
+    output columns, or explained classes' log-odds)."""
     layout = network.features
     if layout.identity:
         columns, owner = feature_sets, np.arange(len(feature_sets))
@@ -220,7 +244,7 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, classes, member
     out = np.zeros((len(members), len(feature_sets)))
     for row, member in enumerate(members):
         squares = 0.0
-        for c in classes:
+        for c in outputs:
             f = network.function("logit", c, member)
             values = mixed_partials(f, Z, index).double().cpu().numpy()
             squares = squares + (values**2).mean(axis=0)
@@ -228,39 +252,54 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, classes, member
     return out
 
 
-def _studentized_tails(L_observed, null) -> tuple[np.ndarray, np.ndarray]:
-    """Tail probabilities of the observed log statistics ``(S,)`` against ``null``
-    ``(B, S)`` (predictive t, ``B − 1`` df), and of each null row against the others
-    (leave one out, ``B − 2`` df)."""
+def _studentized_tails(L_observed, null, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Upper-tail probabilities of the observed log statistics ``(S,)`` against
+    ``null`` ``(B, S)``, and of each null row against the others (leave one out).
+
+    Each set has its own null mean; the spread is pooled over the sets (on the log
+    scale a network's leak varies by a similar factor whatever its level), so a few
+    null networks per set suffice: ``z = (L − mean) / (σ (1 + 1/B)^½)``, read on the
+    normal tail.
+    """
     B = len(null)
-    mean, sd = null.mean(axis=0), null.std(axis=0, ddof=1)
-    t_obs = (L_observed - mean) / (np.maximum(sd, 1e-300) * math.sqrt(1 + 1 / B))
-    total, squares = null.sum(axis=0), (null**2).sum(axis=0)
-    mean_b = (total - null) / (B - 1)
-    var_b = (squares - null**2 - (B - 1) * mean_b**2) / (B - 2)
-    t_null = (null - mean_b) / (np.sqrt(np.maximum(var_b, 1e-300)) * math.sqrt(1 + 1 / (B - 1)))
-    return stats.t.sf(t_obs, B - 1), stats.t.sf(t_null, B - 2)
+    mean = null.mean(axis=0)
+    sigma = math.sqrt(max(float(null.var(axis=0, ddof=1).mean()), 1e-300))
+    z_obs = (L_observed - mean) / (sigma * math.sqrt(1 / k + 1 / B))
+    mean_b = (null.sum(axis=0) - null) / (B - 1)
+    z_null = (null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
+    return stats.norm.sf(z_obs), stats.norm.sf(z_null)
 
 
-def _pooled_p_values(T: np.ndarray, families=None) -> np.ndarray:
-    """p-values of row 0 of ``T`` (``(1 + B, S)`` statistics) against the null rows.
+def _pooled_p_values(
+    T: np.ndarray, families=None, observed_rows=(0,), calibrate: bool = False
+) -> np.ndarray:
+    """p-values of the ``observed_rows`` of ``T`` (their mean log statistic) against
+    the null rows.
 
     ``families``: ``[(null rows, tested columns)]``, each set tested against the null
     networks of its family; default one family of every row for every set. The
     tail probability of each tested set is compared with the pooled leave-one-out
-    tail probabilities of every family's null networks on every set.
+    tail probabilities of every family's null networks on every set. ``calibrate``:
+    first remove from the observed log statistics the family's median gap to its null
+    on the sets it does not test (where both sides hold the same interactions), an
+    overall difference in how strongly the two sides learnt their effects.
     """
     n_sets = T.shape[1]
     if families is None:
-        families = [(np.arange(1, len(T)), np.arange(n_sets))]
+        families = [(np.arange(len(observed_rows), len(T)), np.arange(n_sets))]
     p = np.ones(n_sets)
     valid = (T > 0).all(axis=0)  # a set with a constant feature has no effect at all
     if not valid.any():
         return p
     L = np.log(np.where(T > 0, T, 1.0))
     pooled, observed = [], np.full(n_sets, np.nan)
+    L_observed = L[list(observed_rows)].mean(axis=0)
     for rows, tested in families:
-        u_obs, u_null = _studentized_tails(L[0], L[rows])
+        shift = 0.0
+        others = np.setdiff1d(np.flatnonzero(valid), tested)
+        if calibrate and len(others):
+            shift = float(np.median(L_observed[others] - L[rows][:, others].mean(axis=0)))
+        u_obs, u_null = _studentized_tails(L_observed - shift, L[rows], len(observed_rows))
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     pooled = np.sort(np.concatenate(pooled))
@@ -273,15 +312,14 @@ def bootstrap_p_values(
     X,
     y,
     *,
-    task,
-    n_classes,
     layout,
     feature_sets,
-    classes,
     architecture,
     settings,
     n_null: int,
     random_state: np.random.RandomState,
+    classes=None,
+    n_classes: int | None = None,
     n_leading: int = N_LEADING,
     n_null_leading: int = N_NULL_LEADING,
 ) -> np.ndarray:
@@ -290,65 +328,85 @@ def bootstrap_p_values(
     Parameters
     ----------
     X : ndarray of shape (n, d_encoded)
-    y : ndarray
-        Regression values or class codes.
+    y : ndarray of shape (n,)
+        The regression target, or class codes ``0..C-1``.
     feature_sets : list of tuple of int
         Sets of feature positions (``layout.feature_names``), each order's strongest
         first.
-    classes : list of int
-        Explained classes (``[0]`` for regression).
     architecture : (n_features, hidden_layer_sizes, activation)
     settings : TrainingSettings
     n_null : int
-        Null networks for the sets after each order's ``n_leading`` strongest.
+        Null networks per fold of the sets after each order's ``n_leading`` strongest.
+    classes : list of int, optional
+        Classification: the explained classes, whose log-odds are differentiated.
+    n_classes : int, optional
+        Classification: the number of classes. The real-target side is then
+        ``N_OBSERVED`` networks trained on labels drawn from an unconstrained
+        classifier, so that both sides see labels drawn the same way.
     n_leading, n_null_leading : int
         Each of the ``n_leading`` strongest sets of an order is tested against
-        ``n_null_leading`` networks of its own null, which holds the other leading
-        sets' interactions (so that their leak into it is in the null too).
+        ``n_null_leading`` networks of its own null.
 
     Returns
     -------
     ndarray of shape (len(feature_sets),)
     """
     seed = int(random_state.randint(2**31 - 1))
-    targets = [np.asarray(y, dtype=np.float64).reshape(-1, 1)]
-    plan = []  # per order: (positions, [(member rows, tested columns)])
+    everything = _constraints(layout, [frozenset(range(layout.n_features))])
+    if n_classes is None:
+        y = np.asarray(y, dtype=np.float64)
+        # residuals of an unconstrained model, out of fold: the noise, as large as it is
+        noise = _residuals(X, y, everything, seed)[:, None]
+        targets = [y.reshape(-1, 1, 1)]  # member 0: the real target
+
+        def simulate(cst, count):
+            return _null_targets(X, y[:, None], cst, noise, count, random_state)
+
+        outputs = [0]
+    else:
+        y = np.asarray(y, dtype=np.int64)
+        targets = [_drawn_labels(X, y, everything, N_OBSERVED, random_state)]
+
+        def simulate(cst, count):
+            return _drawn_labels(X, y, cst, count, random_state)
+
+        outputs = list(classes)
+    observed = list(range(targets[0].shape[1]))
+    plan = []  # per order: (positions, [(member indices, tested columns)])
     for order in sorted({len(s) for s in feature_sets}):
         positions = [i for i, s in enumerate(feature_sets) if len(s) == order]
-        leading = [tuple(feature_sets[i]) for i in positions[:n_leading]]
-        noise = None
-        if task == "regression":
-            noise = _residuals(X, y, task, _constraints(layout, order, leading), seed)
-        families = [(leading, list(range(len(leading), len(positions))), n_null)]
-        for k in range(len(leading)):
-            others = leading[:k] + leading[k + 1 :]
-            families.append((others, [k], n_null_leading))
-        layout_families = []
-        for extra, tested, count in families:
-            if not tested:
-                continue
-            cst = _constraints(layout, order, extra)
+        sets = [tuple(feature_sets[i]) for i in positions]
+        # Each family's null has no interaction holding a set it tests, and every
+        # other one: the leading sets one by one, the rest in interleaved folds.
+        families = [([k], n_null_leading) for k in range(min(n_leading, len(sets)))]
+        rest = list(range(len(families), len(sets)))
+        folds = min(N_FOLDS, len(rest))
+        families += [(rest[f::folds], n_null) for f in range(folds)]
+        members = []
+        for tested, count in families:
+            cst = _constraints(layout, _null_groups(layout.n_features, [sets[k] for k in tested]))
             start = sum(t.shape[1] for t in targets)
-            targets.append(_null_targets(X, y, task, cst, noise, count, random_state))
-            layout_families.append((np.arange(start, start + count), np.asarray(tested)))
-        plan.append((positions, layout_families))
+            targets.append(simulate(cst, count))
+            members.append((np.arange(start, start + count), np.asarray(tested)))
+        plan.append((positions, members))
     network = _train_ensemble(
         X,
-        np.hstack(targets),
-        task=task,
-        n_classes=n_classes,
+        np.concatenate(targets, axis=1),
         architecture=architecture,
         settings=settings,
         layout=layout,
         seed=int(random_state.randint(2**31 - 1)),
+        n_classes=n_classes,
     )
     rows = np.sort(random_state.choice(len(X), size=min(N_ROWS, len(X)), replace=False))
     p = np.ones(len(feature_sets))
     for positions, families in plan:
-        members = np.concatenate([[0], *[m for m, _ in families]])
+        members = np.concatenate([observed, *[m for m, _ in families]]).astype(int)
         sets = [tuple(feature_sets[i]) for i in positions]
-        T = _statistics(network, X[rows], sets, classes, members.tolist())
+        T = _statistics(network, X[rows], sets, outputs, members.tolist())
         where = {int(m): r for r, m in enumerate(members)}
-        families = [(np.array([where[int(m)] for m in rows_]), t) for rows_, t in families]
-        p[positions] = _pooled_p_values(T, families)
+        families = [(np.array([where[int(m)] for m in index]), t) for index, t in families]
+        p[positions] = _pooled_p_values(
+            T, families, observed_rows=range(len(observed)), calibrate=n_classes is not None
+        )
     return p

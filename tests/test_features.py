@@ -250,3 +250,14 @@ def test_fidelity_scorer_reads_features_of_encoded_columns(planted):
     found = scorer(tnid, X[test], y[test])
     tnid.interactions_ = tnid.interactions_.iloc[::-1].reset_index(drop=True)  # weakest first
     assert found > scorer(tnid, X[test], y[test]) + 0.05
+
+
+def test_a_categorical_fit_pickles(tnid, planted):
+    import pickle
+
+    X, _ = planted
+    copy = pickle.loads(pickle.dumps(tnid))
+    np.testing.assert_array_equal(copy.predict(X.iloc[:20]), tnid.predict(X.iloc[:20]))
+    pd.testing.assert_frame_equal(
+        copy.local_interactions(X.iloc[:3]), tnid.local_interactions(X.iloc[:3])
+    )

@@ -460,7 +460,114 @@ def render_sort_of_clevr_objects(data):
     )
 
 
+def render_categorical(data):
+    runs = data["runs"]
+    methods = list(dict.fromkeys(r["method"] for r in runs))
+    rows = []
+    for method in methods:
+        mine = [r for r in runs if r["method"] == method]
+        aucs = [r["auc"] for r in mine]
+        mean = sum(aucs) / len(aucs)
+        std = (sum((a - mean) ** 2 for a in aucs) / max(len(aucs) - 1, 1)) ** 0.5
+        time = sum(r["seconds"] for r in mine) / len(mine)
+        rows.append([method, f"{mean:.3f} ± {std:.3f}", seconds(time)])
+    seeds = len({r["seed"] for r in runs})
+    text = table(
+        ["method", "column-level pairwise AUC", "wall time"],
+        rows,
+        f"Planted Adult targets: {seeds} seeds, {data['n_samples']} rows, "
+        f"torch threads {data['threads']}",
+    )
+    real = data["real"]
+    top = real["grouped"]["top"]
+    rows = [
+        [
+            str(rank),
+            " × ".join(r["features"]),
+            num(r["strength"], ".3g"),
+            ", ".join(f"{k} ({pct(v)})" for k, v in r["levels"].items()),
+        ]
+        for rank, r in enumerate(top, start=1)
+    ]
+    text += "\n" + table(
+        ["rank", "interaction", "strength", "dominant level pair (share of rows)"],
+        rows,
+        "Real Adult target (income), raw columns: held-out accuracy "
+        f"{real['grouped']['validation_accuracy']:.3f}",
+    )
+    flat = real["dummies"]["top"]
+    rows = [
+        [
+            str(rank),
+            " × ".join(r["features"]),
+            num(r["strength"], ".3g"),
+            ", ".join(pct(v) for v in r["levels"].values()),
+        ]
+        for rank, r in enumerate(flat, start=1)
+    ]
+    text += "\n" + table(
+        ["rank", "interaction", "strength", "shares of rows"],
+        rows,
+        "The same, each pandas.get_dummies column its own feature",
+    )
+    sig = real.get("significance")
+    if sig:
+        rows = [
+            [" × ".join(r["features"]), num(r["strength"], ".3g"), num(r["q_value"], ".3g")]
+            for r in sig["selected"]
+        ]
+        text += "\n" + table(
+            ["interaction", "strength", "q-value"],
+            rows or [["(none)", "—", "—"]],
+            f"Adult interactions selected at FDR 0.1 (first {sig['rows']} rows, held-out "
+            f"accuracy {sig['validation_accuracy']:.3f}): {len(sig['selected'])} of "
+            f"{sig['tested']}",
+        )
+    return text
+
+
+def render_significance(data):
+    summary, meta = data["summary"], data["meta"]
+    rows = [
+        [label, str(e["n"]), num(e["ks"]), num(e["below_0.05"]), num(e["below_0.1"])]
+        for label, e in summary["calibration"].items()
+    ]
+    text = table(
+        ["pairs that are not interactions", "p-values", "KS distance", "≤ 0.05", "≤ 0.1"],
+        rows,
+        f"Calibration ({meta['seeds']} seeds, {meta['n_samples']} rows, torch threads "
+        f"{meta['threads']})",
+    )
+    rows = []
+    for level, f in summary["fdr"].items():
+        p = summary["power"][level]
+        additive = f["runs_with_discovery_additive"]
+        rows.append(
+            [
+                level,
+                f"{f['fdr']:.3f} [{f['low']:.3f}, {f['high']:.3f}]",
+                "—" if additive is None else f"{additive:.2f}",
+                f"{p['power']:.2f} ({p['pairs']} pairs)",
+            ]
+        )
+    text += "\n" + table(
+        ["nominal FDR", "empirical FDR [95%]", "additive runs with a discovery", "power"],
+        rows,
+        "FDR and power (F1–F10 and two additive functions)",
+    )
+    rows = [
+        [name, seconds(c["plain_s"]), seconds(c["significance_s"]), ratio(c["ratio"])]
+        for name, c in summary["cost"].items()
+    ]
+    text += "\n" + table(
+        ["function", "plain fit", "with significance", "ratio"], rows, "Cost (one process)"
+    )
+    return text
+
+
 RENDERERS = {
+    "categorical": render_categorical,
+    "significance": render_significance,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
