@@ -510,18 +510,18 @@ def render_categorical(data):
         rows,
         "The same, each pandas.get_dummies column its own feature",
     )
-    sig = real.get("significance")
-    if sig:
+    for sig in real.get("significance", []):
         rows = [
             [" × ".join(r["features"]), num(r["strength"], ".3g"), num(r["q_value"], ".3g")]
             for r in sig["selected"]
         ]
+        metric = "R²" if sig["task"] == "regression" else "accuracy"
         text += "\n" + table(
             ["interaction", "strength", "q-value"],
             rows or [["(none)", "—", "—"]],
-            f"Adult interactions selected at FDR 0.1 (first {sig['rows']} rows, held-out "
-            f"accuracy {sig['validation_accuracy']:.3f}): {len(sig['selected'])} of "
-            f"{sig['tested']}",
+            f"Adult, target {sig['target']} ({sig['task']}): selected at FDR 0.1 (first "
+            f"{sig['rows']} rows, held-out {metric} {sig['validation_score']:.3f}): "
+            f"{len(sig['selected'])} of {sig['tested']}",
         )
     return text
 
