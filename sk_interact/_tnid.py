@@ -591,7 +591,7 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                 "small p-values); read the q-values as a guide, not as error control. "
                 "Regression targets are calibrated (benchmarks/significance.py).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,  # the caller of fit (through scikit-learn's fit wrapper)
             )
         p = bootstrap_p_values(
             X,

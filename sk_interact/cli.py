@@ -602,13 +602,24 @@ def _effect_note(estimator) -> str:
 
 
 def _fit_and_report(estimator, X, y):
-    """Fit, print the time and the fit quality; return the ranking."""
+    """Fit, print the time, the fit quality and the estimator's warnings (as
+    ``warning:`` lines, not Python's source-line format); return the ranking."""
+    import warnings
+
     start = time.perf_counter()
-    estimator.fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        estimator.fit(X, y)
     elapsed = time.perf_counter() - start
     _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
     for line in _fit_quality(estimator, y):
         _echo(f"  {line}")
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        _echo(
+            textwrap.fill(
+                f"warning: {message}", width=88, initial_indent="  ", subsequent_indent="    "
+            )
+        )
     _echo()
     return estimator.interactions_
 

@@ -371,3 +371,12 @@ def test_detect_fdr_must_be_a_fraction(tmp_path, capsys, value):
     data = _write(tmp_path, "d.csv", planted_frame(200))
     assert main(["detect", data, "--target", "y", "--fdr", value]) == 2
     assert "--fdr" in capsys.readouterr().err
+
+
+def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
+    # A constant column is named in a "warning:" line, not in Python's warning format.
+    frame = planted_frame(300).assign(flat=1.0)
+    assert main(["detect", _write(tmp_path, "flat.csv", frame), "--target", "y", *FAST]) == 0
+    captured = capsys.readouterr()
+    assert "  warning: feature(s) ['flat'] are constant" in captured.out
+    assert "UserWarning" not in captured.out + captured.err
