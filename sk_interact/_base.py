@@ -7,12 +7,15 @@ import numbers
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 
-from sk_interact._features import FeatureLayout, has_text
+from sk_interact._features import FeatureLayout, has_text, refuse_missing
 from sk_interact._ranking import feature_names_of
 
 __all__ = [
+    "ExplainedNetworkPredictionsMixin",
     "InteractionRankingMixin",
     "is_classification",
     "validate_fit_data",
@@ -36,7 +39,7 @@ def _refuse_missing(X) -> None:
     if values.dtype.kind != "f":
         return  # no NaN possible, or validate_data says what is wrong
     if values.ndim == 2 and np.isnan(values).any():
-        FeatureLayout.fit(X if hasattr(X, "columns") else values)  # raises, naming them
+        refuse_missing(X if hasattr(X, "columns") else values)
 
 
 def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
@@ -138,3 +141,37 @@ class InteractionRankingMixin:
         if top is not None:
             ranking = ranking.head(top)
         return ranking.reset_index(drop=True).copy()
+
+
+class ExplainedNetworkPredictionsMixin:
+    """``predict``, ``predict_proba`` and ``score`` of the network in ``network_``.
+
+    Predictions are the mean over the network's members, computed in float64 row by row
+    independent of the batch (see
+    :class:`~sk_interact._explained_network.ExplainedNetwork`); torch's global random
+    state is not touched.
+    """
+
+    def _check_X(self, X) -> np.ndarray:
+        """Validate and encode features after fitting: the fitted columns, finite."""
+        return validate_predict_data(self, X)
+
+    def predict(self, X) -> np.ndarray:
+        """The explained network's prediction: values (regression) or class labels."""
+        X = self._check_X(X)
+        if self.task_ == "regression":
+            return self.network_.predict_values(X)
+        return self.classes_[self.network_.predict_codes(X)]
+
+    @available_if(is_classification)
+    def predict_proba(self, X) -> np.ndarray:
+        """The explained network's class probabilities, ``(n_samples, n_classes)``."""
+        X = self._check_X(X)
+        return self.network_.predict_proba(X)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R² (regression) or accuracy (classification) of :meth:`predict` on ``(X, y)``,
+        as in scikit-learn, so ``cross_val_score`` and ``GridSearchCV`` score the
+        explained network."""
+        metric = r2_score if self.task_ == "regression" else accuracy_score
+        return float(metric(y, self.predict(X), sample_weight=sample_weight))

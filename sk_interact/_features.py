@@ -36,7 +36,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.preprocessing import OneHotEncoder
 
-__all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text"]
+__all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text", "refuse_missing"]
 
 
 def _is_frame(X) -> bool:
@@ -70,6 +70,28 @@ def _column_kind(values) -> str:
 def _missing(values) -> np.ndarray:
     """Per row: whether the value is missing (NaN, None, NA)."""
     return pd.isna(pd.Series(values)).to_numpy()
+
+
+def _refuse_missing(series: Sequence, columns: Sequence[str]) -> None:
+    """A ValueError naming the columns that hold missing values, and the fix."""
+    missing = [name for name, s in zip(columns, series, strict=True) if _missing(s).any()]
+    if missing:
+        empty = [n for n, s in zip(columns, series, strict=True) if _missing(s).all()]
+        detail = f" ({empty} hold no value at all: drop them)" if empty else ""
+        raise ValueError(
+            f"X has missing values (NaN/None) in column(s) {missing}{detail}. Impute "
+            "them first, e.g. Pipeline([('impute', SimpleImputer(strategy="
+            "'most_frequent')), ('explain', estimator)]), or drop those rows."
+        )
+
+
+def refuse_missing(X, columns: Sequence[str] | None = None) -> None:
+    """A ValueError naming the columns of ``X`` (DataFrame or array) that hold missing
+    values; ``columns`` names an array's columns (default ``x0 …``)."""
+    series = _columns_of(X)
+    if columns is None:
+        columns = [str(c) for c in X.columns] if _is_frame(X) else None
+    _refuse_missing(series, columns or [f"x{j}" for j in range(len(series))])
 
 
 def has_text(X) -> bool:
@@ -106,6 +128,8 @@ class FeatureLayout:
         The features every ranking names: original columns, or group names.
     members : list of ndarray of int
         Per feature, its encoded columns.
+    feature_of : ndarray of int
+        Per encoded column, its feature.
     groups : dict of str to list of str
         Per feature, the original columns it holds.
     identity : bool
@@ -138,6 +162,9 @@ class FeatureLayout:
         self.members = [
             np.flatnonzero(np.isin(owner, [position[c] for c in cols])) for cols in groups.values()
         ]
+        self.feature_of = np.empty(len(encoded_names), dtype=np.int64)
+        for f, members in enumerate(self.members):
+            self.feature_of[members] = f
         self.identity = not self.categorical and all(len(m) == 1 for m in self.members)
 
     # ------------------------------------------------------------------ fitting
@@ -154,15 +181,7 @@ class FeatureLayout:
         if columns is None:
             columns = [str(c) for c in X.columns] if _is_frame(X) else None
         columns = [f"x{j}" for j in range(len(series))] if columns is None else list(columns)
-        missing = [name for name, s in zip(columns, series, strict=True) if _missing(s).any()]
-        if missing:
-            empty = [n for n, s in zip(columns, series, strict=True) if _missing(s).all()]
-            detail = f" ({empty} hold no value at all: drop them)" if empty else ""
-            raise ValueError(
-                f"X has missing values (NaN/None) in column(s) {missing}{detail}. Impute "
-                "them first, e.g. Pipeline([('impute', SimpleImputer(strategy="
-                "'most_frequent')), ('explain', estimator)]), or drop those rows."
-            )
+        _refuse_missing(series, columns)
         kinds = [_column_kind(s) for s in series]
         categorical = [j for j, kind in enumerate(kinds) if kind == "categorical"]
         encoder = None
@@ -192,12 +211,7 @@ class FeatureLayout:
         series = _columns_of(X)
         if self.identity:
             return _numeric(series, self.columns)
-        missing = [n for n, s in zip(self.columns, series, strict=True) if _missing(s).any()]
-        if missing:
-            raise ValueError(
-                f"X has missing values (NaN/None) in column(s) {missing}; impute them "
-                "as for fit (e.g. SimpleImputer in a Pipeline)."
-            )
+        _refuse_missing(series, self.columns)
         numeric = [j for j in range(len(self.columns)) if j not in self.categorical]
         values = _numeric([series[j] for j in numeric], [self.columns[j] for j in numeric])
         blocks = dict(zip(numeric, values.T, strict=True))
@@ -215,15 +229,6 @@ class FeatureLayout:
             encoded[j] if j in encoded else blocks[j][:, None] for j in range(len(self.columns))
         ]
         return np.hstack(parts)
-
-    def check_width(self, X) -> None:
-        """A ValueError when ``X`` has not the fitted number of columns."""
-        width = len(_columns_of(X))
-        if width != len(self.columns):
-            raise ValueError(
-                f"X has {width} features, but the estimator is expecting {len(self.columns)} "
-                "features as input."
-            )
 
     # ------------------------------------------------------------------ features
     @property
@@ -267,13 +272,8 @@ class FeatureLayout:
         if self.identity:
             return H
         G = self.n_features
-        out = np.empty((H.shape[0], G, G))
-        for a in range(G):
-            for b in range(G):
-                block = H[:, self.members[a]][:, :, self.members[b]].reshape(len(H), -1)
-                largest = block[np.arange(len(H)), np.argmax(np.abs(block), axis=1)]
-                out[:, a, b] = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
-        return out
+        owner = (self.feature_of[:, None] * G + self.feature_of[None, :]).ravel()
+        return self.reduce(H.reshape(len(H), -1), owner, G * G).reshape(len(H), G, G)
 
 
 def _is_indicator(values) -> bool:

@@ -18,19 +18,17 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import r2_score
 from sklearn.utils import ClassifierTags, check_random_state
-from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from torch import nn
 
 from sk_interact._base import (
+    ExplainedNetworkPredictionsMixin,
     InteractionRankingMixin,
-    is_classification,
     validate_fit_data,
-    validate_predict_data,
 )
 from sk_interact._derivatives import (
     gradient,
@@ -90,7 +88,9 @@ def _set_entries(
     return J[:, cols, lasts].mean(dim=-1)
 
 
-class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstimator):
+class SecondGlanceExplainer(
+    ExplainedNetworkPredictionsMixin, InteractionRankingMixin, TransformerMixin, BaseEstimator
+):
     """Signed interaction effects of a ReLU network, by a surrogate of its gradients.
 
     A ReLU network M1 is piecewise linear: its Hessian is zero almost everywhere. Second
@@ -583,9 +583,6 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         return self
 
     # ------------------------------------------------------------------ local view
-    def _check_X(self, X) -> np.ndarray:
-        return validate_predict_data(self, X)
-
     def _output(self, output: str | None) -> str:
         output = self.output if output is None else output
         if output not in ("logit", "proba"):
@@ -626,10 +623,7 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         layout = self.network_.features
         if layout.identity:
             return G
-        owner = np.empty(G.shape[1], dtype=np.int64)
-        for f, members in enumerate(layout.members):
-            owner[members] = f
-        return layout.reduce(G, owner, layout.n_features)
+        return layout.reduce(G, layout.feature_of, layout.n_features)
 
     def _gradients(self, X: np.ndarray, output: str) -> np.ndarray:
         G = gradient(self._function(output), self._standardize(X))
@@ -722,30 +716,6 @@ class SecondGlanceExplainer(InteractionRankingMixin, TransformerMixin, BaseEstim
         check_is_fitted(self, "interactions_")
         names = self._feature_names()
         return np.asarray([f"{names[i]}:{names[j]}" for i, j in self._pairs()], dtype=object)
-
-    # --------------------------------------------------------------- predictions
-    def predict(self, X) -> np.ndarray:
-        """The primary M1's predictions: values (regression) or class labels."""
-        X = self._check_X(X)
-        if self.task_ == "regression":
-            return self.network_.predict_values(X)
-        return self.classes_[self.network_.predict_codes(X)]
-
-    @available_if(is_classification)
-    def predict_proba(self, X) -> np.ndarray:
-        """The primary M1's class probabilities, shape ``(n_samples, n_classes)``."""
-        X = self._check_X(X)
-        return self.network_.predict_proba(X)
-
-    def score(self, X, y, sample_weight=None) -> float:
-        """R² (regression) or accuracy (classification) of the primary M1 on ``(X, y)``.
-
-        The scikit-learn convention, so ``cross_val_score`` and ``GridSearchCV`` score
-        the explained network; the surrogate's fit is :meth:`surrogate_score` and
-        ``surrogate_r2_``.
-        """
-        metric = r2_score if self.task_ == "regression" else accuracy_score
-        return float(metric(y, self.predict(X), sample_weight=sample_weight))
 
     def surrogate_score(self, X, sample_weight=None) -> float:
         """R² of the differentiated model's gradients against M1's exact gradients on X.

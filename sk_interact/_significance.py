@@ -14,13 +14,12 @@ bootstrap of the network's own interaction measure:
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
 2. **Null targets.** Each null model's prediction plus residuals resampled with
    replacement (out-of-fold residuals of an unconstrained model, so they are as large
-   as the noise), or, for classes, labels drawn from its probabilities sharpened
-   (``softmax(τ log p)``) to the real network's mean entropy: boosting's shrunk fit is
-   blunter than the network, and networks trained on blunter labels leak less.
-3. **Networks.** One network on the real target and the null networks on the simulated
-   ones are trained as one batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`,
-   one skorch fit, the same mini-batches and early stopping) with the estimator's
-   architecture and settings.
+   as the noise). For classes, labels drawn from its probabilities; the real-target
+   side is then ``N_OBSERVED`` networks on labels drawn from an unconstrained
+   classifier, so both sides see drawn labels (these p-values are not yet calibrated).
+3. **Networks.** The real-target network(s) and the null networks are trained as one
+   batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
+   same mini-batches and early stopping) with the estimator's architecture and settings.
 4. **Statistic.** For every tested set and network: the mean over 256 training rows of
    the squared mixed partial (standardized units, summed over a group's block and over
    the explained classes). Under the null
@@ -133,32 +132,24 @@ def _residuals(X, y, cst, seed) -> np.ndarray:
     return y - cross_val_predict(model, X, y, cv=folds)
 
 
-def _null_targets(X, Y, cst, noise, n_null, rng) -> np.ndarray:
-    """``(n, n_null, m)`` targets simulated from a model restricted to ``cst``: its fit
-    of each of ``Y``'s ``m`` columns plus rows of ``noise`` (out-of-fold residuals)
-    resampled with replacement."""
+def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:
+    """``(n, n_null)`` targets simulated from a model restricted to ``cst``: its fit of
+    ``y`` plus ``noise`` (out-of-fold residuals) resampled with replacement."""
     seed = int(rng.randint(2**31 - 1))
-    fitted = np.column_stack(
-        [
-            HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
-            .fit(X, column)
-            .predict(X)
-            for column in Y.T
-        ]
-    )
-    draws = rng.randint(len(Y), size=(len(Y), n_null))
-    return fitted[:, None, :] + noise[draws]
+    model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
+    fitted = model.fit(X, y).predict(X)
+    return fitted[:, None] + noise[rng.randint(len(y), size=(len(y), n_null))]
 
 
 def _drawn_labels(X, y, cst, n_draws, rng) -> np.ndarray:
-    """``(n, n_draws, 1)`` class codes drawn from the probabilities of a classifier
+    """``(n, n_draws)`` class codes drawn from the probabilities of a classifier
     restricted to ``cst`` (fitted on all rows)."""
     seed = int(rng.randint(2**31 - 1))
     model = HistGradientBoostingClassifier(interaction_cst=cst, random_state=seed)
     proba = model.fit(X, y).predict_proba(X)
     cumulative = np.cumsum(proba, axis=1)
     u = rng.uniform(size=(len(y), n_draws))
-    return (u[:, :, None] > cumulative[:, None, :-1]).sum(axis=2)[:, :, None].astype(float)
+    return (u[:, :, None] > cumulative[:, None, :-1]).sum(axis=2).astype(float)
 
 
 class _MemberCrossEntropy(nn.Module):
@@ -180,13 +171,12 @@ class _MemberCrossEntropy(nn.Module):
 def _train_ensemble(
     X, targets, *, architecture, settings, layout, seed, n_classes=None
 ) -> ExplainedNetwork:
-    """One batched fit of ``targets.shape[1]`` networks (``targets`` of shape
-    ``(n, members, m)``): regression networks with ``m`` outputs, or, with
-    ``n_classes``, classifiers on one label column each (``m = 1``); the members as an
-    :class:`ExplainedNetwork`."""
+    """One batched fit of ``targets.shape[1]`` networks, each on its own column of
+    ``targets``: regression networks, or, with ``n_classes``, classifiers of class
+    codes; the members as an :class:`ExplainedNetwork`."""
     n_features, hidden, activation = architecture
-    n, n_members, width = targets.shape
-    n_outputs = width if n_classes is None else n_classes
+    n_members = targets.shape[1]
+    n_outputs = 1 if n_classes is None else n_classes
     kwargs = settings.fit_kwargs()
     kwargs["unscaled"] = tuple(int(i) for i in np.flatnonzero(layout.dummy))
     if n_classes is not None:
@@ -199,7 +189,7 @@ def _train_ensemble(
     net = fit_network(
         factory,
         X,
-        targets.reshape(n, n_members * width),  # member-major, as the ensemble's output
+        targets,  # one column per member, as the ensemble's output is member-major
         task="regression",
         random_state=seed,
         **kwargs,
@@ -208,7 +198,7 @@ def _train_ensemble(
     nets = []
     for e, member in enumerate(trained.network.members()):
         if n_classes is None:
-            module = trained.with_network(member, outputs=slice(e * width, (e + 1) * width))
+            module = trained.with_network(member, outputs=slice(e, e + 1))
             nets.append(prediction_net(module.eval(), device=net.device))
         else:
             module = trained.with_network(member).eval()
@@ -356,11 +346,11 @@ def bootstrap_p_values(
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
         # residuals of an unconstrained model, out of fold: the noise, as large as it is
-        noise = _residuals(X, y, everything, seed)[:, None]
-        targets = [y.reshape(-1, 1, 1)]  # member 0: the real target
+        noise = _residuals(X, y, everything, seed)
+        targets = [y[:, None]]  # member 0: the real target
 
         def simulate(cst, count):
-            return _null_targets(X, y[:, None], cst, noise, count, random_state)
+            return _null_targets(X, y, cst, noise, count, random_state)
 
         outputs = [0]
     else:

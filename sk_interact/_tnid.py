@@ -14,19 +14,16 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import ClassifierTags, RegressorTags, check_random_state
-from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from torch import nn
 
 from sk_interact._base import (
+    ExplainedNetworkPredictionsMixin,
     InteractionRankingMixin,
-    is_classification,
     validate_fit_data,
-    validate_predict_data,
 )
 from sk_interact._derivatives import hessian, mixed_partials
 from sk_interact._explained_network import (
@@ -116,7 +113,9 @@ def _extensions(prefixes: set[tuple[int, ...]], n_features: int) -> list[tuple[i
     )
 
 
-class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
+class TNIDDetector(
+    ExplainedNetworkPredictionsMixin, InteractionRankingMixin, TransformerMixin, BaseEstimator
+):
     """Interactions of any order from exact cross partials of a trained network (T-NID).
 
     Trains a smooth (GELU) MLP with skorch, or takes a trained one, and measures the
@@ -452,10 +451,6 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
                 )
         check_hidden_layer_sizes(self.hidden_layer_sizes)
 
-    def _check_X(self, X) -> np.ndarray:
-        """Validate and encode features after fitting: the fitted columns, finite."""
-        return validate_predict_data(self, X)
-
     def _explained_classes(self) -> list[int]:
         if self.task_ == "regression":
             return [0]
@@ -775,27 +770,3 @@ class TNIDDetector(InteractionRankingMixin, TransformerMixin, BaseEstimator):
         names = self.network_.features.encoded_names
         products = ["*".join(names[i] for i in s) for s in self._top_sets()]
         return np.asarray(names + products, dtype=object)
-
-    # --------------------------------------------------------------- predictions
-    def predict(self, X) -> np.ndarray:
-        """The networks' prediction (mean over ``nets_``): values or class labels.
-
-        Computed in float64 row by row independent of the batch (see
-        :class:`~sk_interact._explained_network.ExplainedNetwork`); torch's global random
-        state is not touched.
-        """
-        X = self._check_X(X)
-        if self.task_ == "regression":
-            return self.network_.predict_values(X)
-        return self.classes_[self.network_.predict_codes(X)]
-
-    @available_if(is_classification)
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities (mean over ``nets_``), shape ``(n_samples, n_classes)``."""
-        X = self._check_X(X)
-        return self.network_.predict_proba(X)
-
-    def score(self, X, y, sample_weight=None) -> float:
-        """R² of the predictions (regression) or their accuracy (classification)."""
-        metric = r2_score if self.task_ == "regression" else accuracy_score
-        return metric(y, self.predict(X), sample_weight=sample_weight)
