@@ -110,16 +110,18 @@ print(table.to_string(float_format="{:.4f}".format))
 import matplotlib.pyplot as plt
 
 labels = [
-    f"order {o}" + ("" if pd.isna(k) else f", k={k}") + f", {n}/order"
+    f"order {o}" + ("" if pd.isna(k) else f", k={int(k)}") + f", {n}/order"
     for o, k, n in zip(results["order"], results["k"], results["sets per order"], strict=True)
 ]
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 positions = np.arange(len(results))
 ax.barh(positions, results["fidelity score"], xerr=results["std"], color="tab:green")
 ax.set_yticks(positions, labels=labels)
-ax.set_xlim(results["fidelity score"].min() - 0.03, results["fidelity score"].max() + 0.03)
+low = (results["fidelity score"] - results["std"]).min()
+high = (results["fidelity score"] + results["std"]).max()
+ax.set_xlim(low - 0.01, high + 0.01)  # every error bar inside the axes
 ax.set_xlabel("interaction fidelity (mean over 3 splits)")
-ax.set_title("GridSearchCV on Bank Marketing without a ground truth")
+ax.set_title("GridSearchCV on Bank Marketing,\nno ground truth")
 plt.show()
 
 # %%
