@@ -13,10 +13,14 @@ bootstrap of the network's own interaction measure:
    by one; the others in six interleaved folds, each fold's model keeping all of the
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
 2. **Null targets.** Each null model's prediction plus residuals resampled with
-   replacement (out-of-fold residuals of an unconstrained model, so they are as large
-   as the noise). For classes, labels drawn from its probabilities; the real-target
-   side is then ``N_OBSERVED`` networks on labels drawn from an unconstrained
-   classifier, so both sides see drawn labels (these p-values are not yet calibrated).
+   replacement: held-out residuals, of the explained network (on the rows it did not
+   train on) or of an unconstrained boosted model (out of fold), whichever are the
+   smaller. Both are the noise plus that model's error; noise resampled too large
+   makes every null network leak more than the real one (measured on an additive
+   function: boosted residuals 2.6× the noise, every p-value near 1). For classes,
+   labels drawn from its probabilities; the real-target side is then ``N_OBSERVED``
+   networks on labels drawn from an unconstrained classifier, so both sides see drawn
+   labels (these p-values are not yet calibrated).
 3. **Networks.** The real-target network(s) and the null networks are trained as one
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.
@@ -29,9 +33,10 @@ bootstrap of the network's own interaction measure:
    null mean and a spread pooled over the sets (a network's leak varies by a similar
    factor at any level), turned into a normal tail probability, and compared with the
    pooled tail probabilities of every null network on every set of the same order
-   (each against the others of its family; for classes, the observed side is first
-   shifted by its median gap to the null on the sets the family does not test, where
-   both sides hold the same interactions): ``p = (1 + #{pooled ≤ observed}) /
+   (each against the others of its family; for classes, each side, the observed and
+   every null network against the rest, is first shifted by its median gap to the
+   null on the sets the family does not test, where both sides hold the same
+   interactions): ``p = (1 + #{pooled ≤ observed}) /
    (1 + #pooled)``. Pooling gives p-values finer than ``1 / (B + 1)`` and corrects the
    normal tail for the statistic's true shape.
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
@@ -132,13 +137,29 @@ def _residuals(X, y, cst, seed) -> np.ndarray:
     return y - cross_val_predict(model, X, y, cv=folds)
 
 
+def _noise(X, y, cst, seed, held_out=None) -> np.ndarray:
+    """Residuals to resample as the null targets' noise.
+
+    Any model's held-out residuals are the noise plus that model's error, so the
+    smaller of two held-out estimates is the closer one: the out-of-fold residuals of
+    a boosted model restricted to ``cst``, or ``held_out`` (the explained network's,
+    much the smaller on a smooth target). Too large a noise makes every null network
+    leak more than the real one and every p-value too large.
+    """
+    residuals = _residuals(X, y, cst, seed)
+    if held_out is not None and len(held_out) >= 20:
+        if np.mean(held_out**2) < np.mean(residuals**2):
+            return np.asarray(held_out, dtype=np.float64)
+    return residuals
+
+
 def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:
     """``(n, n_null)`` targets simulated from a model restricted to ``cst``: its fit of
     ``y`` plus ``noise`` (out-of-fold residuals) resampled with replacement."""
     seed = int(rng.randint(2**31 - 1))
     model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
     fitted = model.fit(X, y).predict(X)
-    return fitted[:, None] + noise[rng.randint(len(y), size=(len(y), n_null))]
+    return fitted[:, None] + noise[rng.randint(len(noise), size=(len(y), n_null))]
 
 
 def _drawn_labels(X, y, cst, n_draws, rng) -> np.ndarray:
@@ -242,21 +263,27 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, member
     return out
 
 
-def _studentized_tails(L_observed, null, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def _studentized_tails(L_observed, null, k: int = 1, others=None) -> tuple[np.ndarray, np.ndarray]:
     """Upper-tail probabilities of the observed log statistics ``(S,)`` against
     ``null`` ``(B, S)``, and of each null row against the others (leave one out).
 
     Each set has its own null mean; the spread is pooled over the sets (on the log
     scale a network's leak varies by a similar factor whatever its level), so a few
     null networks per set suffice: ``z = (L − mean) / (σ (1 + 1/B)^½)``, read on the
-    normal tail.
+    normal tail. ``others``: columns where both sides hold the same interactions; each
+    row (observed, and every null row against the rest) first loses its median gap to
+    its reference mean there, the same estimate on both sides so they stay exchangeable.
     """
     B = len(null)
     mean = null.mean(axis=0)
-    sigma = math.sqrt(max(float(null.var(axis=0, ddof=1).mean()), 1e-300))
-    z_obs = (L_observed - mean) / (sigma * math.sqrt(1 / k + 1 / B))
     mean_b = (null.sum(axis=0) - null) / (B - 1)
-    z_null = (null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
+    gap_observed, gap_null = 0.0, np.zeros((B, 1))
+    if others is not None and len(others):
+        gap_observed = float(np.median(L_observed[others] - mean[others]))
+        gap_null = np.median(null[:, others] - mean_b[:, others], axis=1, keepdims=True)
+    sigma = math.sqrt(max(float(null.var(axis=0, ddof=1).mean()), 1e-300))
+    z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 / k + 1 / B))
+    z_null = (null - gap_null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
 
 
@@ -270,9 +297,9 @@ def _pooled_p_values(
     networks of its family; default one family of every row for every set. The
     tail probability of each tested set is compared with the pooled leave-one-out
     tail probabilities of every family's null networks on every set. ``calibrate``:
-    first remove from the observed log statistics the family's median gap to its null
-    on the sets it does not test (where both sides hold the same interactions), an
-    overall difference in how strongly the two sides learnt their effects.
+    each side is first moved by its median gap to the family's null on the sets the
+    family does not test, where both sides hold the same interactions (an overall
+    difference in how strongly the two sides learnt their effects).
     """
     n_sets = T.shape[1]
     if families is None:
@@ -285,11 +312,8 @@ def _pooled_p_values(
     pooled, observed = [], np.full(n_sets, np.nan)
     L_observed = L[list(observed_rows)].mean(axis=0)
     for rows, tested in families:
-        shift = 0.0
-        others = np.setdiff1d(np.flatnonzero(valid), tested)
-        if calibrate and len(others):
-            shift = float(np.median(L_observed[others] - L[rows][:, others].mean(axis=0)))
-        u_obs, u_null = _studentized_tails(L_observed - shift, L[rows], len(observed_rows))
+        others = np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None
+        u_obs, u_null = _studentized_tails(L_observed, L[rows], len(observed_rows), others)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     pooled = np.sort(np.concatenate(pooled))
@@ -312,6 +336,7 @@ def bootstrap_p_values(
     n_classes: int | None = None,
     n_leading: int = N_LEADING,
     n_null_leading: int = N_NULL_LEADING,
+    held_out_residuals: np.ndarray | None = None,
 ) -> np.ndarray:
     """p-values of ``feature_sets`` (any orders, strongest first within an order).
 
@@ -336,6 +361,10 @@ def bootstrap_p_values(
     n_leading, n_null_leading : int
         Each of the ``n_leading`` strongest sets of an order is tested against
         ``n_null_leading`` networks of its own null.
+    held_out_residuals : ndarray, optional
+        Regression: the explained network's residuals on rows it did not train on.
+        The null targets' noise is resampled from these or from an unconstrained
+        boosted model's out-of-fold residuals, whichever is smaller in mean square.
 
     Returns
     -------
@@ -345,8 +374,7 @@ def bootstrap_p_values(
     everything = _constraints(layout, [frozenset(range(layout.n_features))])
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
-        # residuals of an unconstrained model, out of fold: the noise, as large as it is
-        noise = _residuals(X, y, everything, seed)
+        noise = _noise(X, y, everything, seed, held_out_residuals)
         targets = [y[:, None]]  # member 0: the real target
 
         def simulate(cst, count):

@@ -7,7 +7,7 @@ from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 from sk_interact import TNIDDetector
-from sk_interact._significance import _pooled_p_values, benjamini_hochberg
+from sk_interact._significance import _noise, _pooled_p_values, benjamini_hochberg
 
 FAST = dict(
     hidden_layer_sizes=(32, 16),
@@ -43,6 +43,52 @@ def test_pooled_p_values_of_a_set_without_effect_is_one():
     T = np.exp(np.random.RandomState(0).randn(10, 3))
     T[:, 1] = 0.0  # a constant feature: no effect in any network
     assert _pooled_p_values(T)[1] == 1.0
+
+
+def test_calibrated_p_values_remove_an_overall_gap_on_both_sides():
+    # Families of one tested set each. The real network learnt every effect 2 log
+    # units more weakly than the nulls: without the shift every p-value is near 1;
+    # with it (each side against its median gap on the untested sets) they are uniform
+    # again, and a set far above the rest still gets a small p-value.
+    rng = np.random.RandomState(1)
+    n_sets, B = 60, 5
+    level = rng.uniform(-8, 0, n_sets)
+    T = np.exp(level + 0.3 * rng.randn(1 + B * n_sets, n_sets))
+    T[0] *= np.exp(-2.0)
+    families = [(1 + B * k + np.arange(B), np.array([k])) for k in range(n_sets)]
+    plain = _pooled_p_values(T, families)
+    shifted = _pooled_p_values(T, families, calibrate=True)
+    assert plain.min() > 0.9
+    assert stats.kstest(shifted, "uniform").statistic < 0.2
+    T[0, 0] *= np.exp(3.0)  # 10 spreads above its null once the gap is removed
+    assert _pooled_p_values(T, families, calibrate=True)[0] < 0.01
+
+
+def test_noise_is_the_smaller_of_the_held_out_residuals():
+    # Both estimates are the noise plus a model's error: the closer one is kept.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(1000, 3))
+    y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + 0.1 * rng.randn(1000)
+    cst = [[0, 1, 2]]
+    exact = 0.1 * rng.randn(100)  # residuals of a model that is the true function
+    np.testing.assert_array_equal(_noise(X, y, cst, 0, exact), exact)
+    boosted = _noise(X, y, cst, 0, None)
+    assert len(boosted) == 1000 and 0.1 < boosted.std() < 0.5
+    np.testing.assert_array_equal(_noise(X, y, cst, 0, 10 * exact), boosted)
+    np.testing.assert_array_equal(_noise(X, y, cst, 0, exact[:10]), boosted)  # too few
+
+
+def test_held_out_residuals_are_those_of_the_validation_rows(planted):
+    X, y = planted
+    tnid = TNIDDetector(**{**FAST, "significance": None}).fit(X, y)
+    network = tnid.network_
+    rows = network.validation_rows
+    residuals = network.held_out_residuals(X, y)
+    assert len(rows) == 200
+    np.testing.assert_allclose(residuals, y[rows] - tnid.predict(X[rows]))
+    # R² on those rows is what validation_score_ reports
+    r2 = 1 - np.sum(residuals**2) / np.sum((y[rows] - y[rows].mean()) ** 2)
+    assert r2 == pytest.approx(tnid.validation_score_)
 
 
 @pytest.fixture(scope="module")
