@@ -28,8 +28,8 @@ Detector: ``TNIDDetector(hidden_layer_sizes=(32, 16), max_epochs=60,
 random_state=seed)`` (the test settings), 2,000 rows. One network per split is trained
 (the grid reuses it through the network cache).
 
-Run ``python benchmarks/fidelity.py`` (about 6 minutes on one core; ``--quick``: one
-seed). Writes ``benchmarks/results/fidelity.json``.
+Run ``python benchmarks/fidelity.py`` (about 30 minutes on one core, most of it the
+significance rule; ``--quick``: one seed). Writes ``benchmarks/results/fidelity.json``.
 """
 
 from __future__ import annotations

@@ -679,15 +679,6 @@ class ExplainedNetwork:
             return float(r2_score(y[rows], self.predict_values(X[rows])))
         return float(accuracy_score(y[rows], self.predict_codes(X[rows])))
 
-    def held_out_residuals(self, X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
-        """Regression residuals ``y − prediction`` on the rows the networks did not
-        train on (``X``, ``y``: the training data); None without such rows."""
-        rows = self.validation_rows
-        if self.task != "regression" or rows is None or len(rows) < 2:
-            return None
-        y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
-        return y[rows] - self.predict_values(X[rows])
-
     def warn_constant(self, names: Sequence[str], stacklevel: int = 3) -> None:
         """A UserWarning naming the constant features (they get no interaction)."""
         if self.constant.any():

@@ -13,14 +13,14 @@ bootstrap of the network's own interaction measure:
    by one; the others in six interleaved folds, each fold's model keeping all of the
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
 2. **Null targets.** Each null model's prediction plus residuals resampled with
-   replacement: held-out residuals, of the explained network (on the rows it did not
-   train on) or of an unconstrained boosted model (out of fold), whichever are the
-   smaller. Both are the noise plus that model's error; noise resampled too large
-   makes every null network leak more than the real one (measured on an additive
-   function: boosted residuals 2.6× the noise, every p-value near 1). For classes,
-   labels drawn from its probabilities; the real-target side is then ``N_OBSERVED``
-   networks on labels drawn from an unconstrained classifier, so both sides see drawn
-   labels (these p-values are not yet calibrated).
+   replacement (out-of-fold residuals of an unconstrained model, so they are as large
+   as the noise; on a smooth target they are larger, which makes the test conservative
+   at order 2; the explained network's smaller held-out residuals were measured to
+   break the FDR at order 3, presumably as networks trained on boosting's fits of
+   strongly curved functions leak less than the real one). For classes, labels drawn from its
+   probabilities; the real-target side is then ``N_OBSERVED`` networks on labels drawn
+   from an unconstrained classifier, so both sides see drawn labels (these p-values
+   are not yet calibrated).
 3. **Networks.** The real-target network(s) and the null networks are trained as one
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.
@@ -135,22 +135,6 @@ def _residuals(X, y, cst, seed) -> np.ndarray:
     model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
     folds = KFold(5, shuffle=True, random_state=seed)
     return y - cross_val_predict(model, X, y, cv=folds)
-
-
-def _noise(X, y, cst, seed, held_out=None) -> np.ndarray:
-    """Residuals to resample as the null targets' noise.
-
-    Any model's held-out residuals are the noise plus that model's error, so the
-    smaller of two held-out estimates is the closer one: the out-of-fold residuals of
-    a boosted model restricted to ``cst``, or ``held_out`` (the explained network's,
-    much the smaller on a smooth target). Too large a noise makes every null network
-    leak more than the real one and every p-value too large.
-    """
-    residuals = _residuals(X, y, cst, seed)
-    if held_out is not None and len(held_out) >= 20:
-        if np.mean(held_out**2) < np.mean(residuals**2):
-            return np.asarray(held_out, dtype=np.float64)
-    return residuals
 
 
 def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:
@@ -336,7 +320,6 @@ def bootstrap_p_values(
     n_classes: int | None = None,
     n_leading: int = N_LEADING,
     n_null_leading: int = N_NULL_LEADING,
-    held_out_residuals: np.ndarray | None = None,
 ) -> np.ndarray:
     """p-values of ``feature_sets`` (any orders, strongest first within an order).
 
@@ -361,10 +344,6 @@ def bootstrap_p_values(
     n_leading, n_null_leading : int
         Each of the ``n_leading`` strongest sets of an order is tested against
         ``n_null_leading`` networks of its own null.
-    held_out_residuals : ndarray, optional
-        Regression: the explained network's residuals on rows it did not train on.
-        The null targets' noise is resampled from these or from an unconstrained
-        boosted model's out-of-fold residuals, whichever is smaller in mean square.
 
     Returns
     -------
@@ -374,7 +353,8 @@ def bootstrap_p_values(
     everything = _constraints(layout, [frozenset(range(layout.n_features))])
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
-        noise = _noise(X, y, everything, seed, held_out_residuals)
+        # residuals of an unconstrained model, out of fold: the noise, as large as it is
+        noise = _residuals(X, y, everything, seed)
         targets = [y[:, None]]  # member 0: the real target
 
         def simulate(cst, count):

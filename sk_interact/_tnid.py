@@ -599,7 +599,6 @@ class TNIDDetector(
             random_state=np.random.RandomState(seed_from_random_state(rng)),
             classes=self._classes_explained if classification else None,
             n_classes=len(self.classes_) if classification else None,
-            held_out_residuals=self.network_.held_out_residuals(X, y_fit),
         )
         ranking["p_value"] = p
         ranking["q_value"] = benjamini_hochberg(p)
