@@ -17,10 +17,10 @@ bootstrap of the network's own interaction measure:
    as the noise; on a smooth target they are larger, which makes the test conservative
    at order 2; the explained network's smaller held-out residuals were measured to
    break the FDR at order 3, presumably as networks trained on boosting's fits of
-   strongly curved functions leak less than the real one). For classes, labels drawn from its
-   probabilities; the real-target side is then ``N_OBSERVED`` networks on labels drawn
-   from an unconstrained classifier, so both sides see drawn labels (these p-values
-   are not yet calibrated).
+   strongly curved functions leak less than the real one). For classes, labels drawn
+   from its probabilities; the real-target side is then ``N_OBSERVED`` networks on
+   labels drawn from an unconstrained classifier, so both sides see drawn labels
+   (these p-values are not yet calibrated).
 3. **Networks.** The real-target network(s) and the null networks are trained as one
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.
@@ -36,9 +36,9 @@ bootstrap of the network's own interaction measure:
    (each against the others of its family; for classes, each side, the observed and
    every null network against the rest, is first shifted by its median gap to the
    null on the sets the family does not test, where both sides hold the same
-   interactions): ``p = (1 + #{pooled ≤ observed}) /
-   (1 + #pooled)``. Pooling gives p-values finer than ``1 / (B + 1)`` and corrects the
-   normal tail for the statistic's true shape.
+   interactions): ``p = (1 + #{pooled ≤ observed}) / (1 + #pooled)``. Pooling gives
+   p-values finer than ``1 / (B + 1)`` and corrects the normal tail for the
+   statistic's true shape.
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
 """
 
