@@ -12,15 +12,20 @@ bootstrap of the network's own interaction measure:
    neighbours is in the null too. The six strongest sets of each order are tested one
    by one; the others in six interleaved folds, each fold's model keeping all of the
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
-2. **Null targets.** Each null model's prediction plus residuals resampled with
-   replacement (out-of-fold residuals of an unconstrained model, so they are as large
-   as the noise; on a smooth target they are larger, which makes the test conservative
-   at order 2; the explained network's smaller held-out residuals were measured to
-   break the FDR at order 3, presumably as networks trained on boosting's fits of
-   strongly curved functions leak less than the real one). For classes, labels drawn
-   from its probabilities; the real-target side is then ``N_OBSERVED`` networks on
-   labels drawn from an unconstrained classifier, so both sides see drawn labels
-   (these p-values are not yet calibrated).
+2. **Null targets.** Each null model's prediction plus noise: out-of-fold residuals of
+   an unconstrained model (so they are as large as the noise; on a smooth target they
+   are larger, which makes the test conservative at order 2), divided by the noise's
+   spread at their row and resampled with replacement, times the spread at the row they
+   are drawn for. The spread is a log-additive model of the squared residuals
+   (:func:`_noise_model`), so the null keeps heteroscedastic noise where the real target
+   has it: with plainly resampled residuals, networks learn the real target's noise
+   unevenly, and on all of Adult an additive control with a spread depending on sex
+   and age got 9 of 78 false selections (0 with the spread). The explained network's
+   smaller held-out residuals were measured to break the FDR at order 3, presumably as
+   networks trained on boosting's fits of strongly curved functions leak less than the
+   real one. For classes, labels drawn from its probabilities; the real-target side is
+   then ``N_OBSERVED`` networks on labels drawn from an unconstrained classifier, so
+   both sides see drawn labels (these p-values are not yet calibrated).
 3. **Networks.** The real-target network(s) and the null networks are trained as one
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.
@@ -137,13 +142,36 @@ def _residuals(X, y, cst, seed) -> np.ndarray:
     return y - cross_val_predict(model, X, y, cv=folds)
 
 
+def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:
+    """The noise's spread at every row and the residuals divided by it.
+
+    The variance is modelled as a product of one factor per feature (log-additive:
+    :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with the gamma deviance on
+    the squared residuals, each feature alone in ``interaction_cst``, early stopping),
+    the classic multiplicative form of heteroscedasticity. It follows a spread that
+    changes with the inputs, and cannot follow one row's misfit. Returns ``(scale,
+    standardized)`` with ``scale * standardized == residuals``.
+    """
+    squared = residuals**2
+    floor = max(1e-12 * squared.mean(), np.finfo(np.float64).tiny)  # gamma needs y > 0
+    additive = _constraints(layout, [frozenset({f}) for f in range(layout.n_features)])
+    model = HistGradientBoostingRegressor(
+        loss="gamma", interaction_cst=additive, early_stopping=True, random_state=seed
+    )
+    scale = np.sqrt(model.fit(X, squared + floor).predict(X))
+    return scale, residuals / scale
+
+
 def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:
     """``(n, n_null)`` targets simulated from a model restricted to ``cst``: its fit of
-    ``y`` plus ``noise`` (out-of-fold residuals) resampled with replacement."""
+    ``y`` plus noise, each row's spread times standardized residuals resampled with
+    replacement (``noise``: the pair :func:`_noise_model` returns)."""
     seed = int(rng.randint(2**31 - 1))
     model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
     fitted = model.fit(X, y).predict(X)
-    return fitted[:, None] + noise[rng.randint(len(noise), size=(len(y), n_null))]
+    scale, standardized = noise
+    drawn = standardized[rng.randint(len(y), size=(len(y), n_null))]
+    return fitted[:, None] + scale[:, None] * drawn
 
 
 def _drawn_labels(X, y, cst, n_draws, rng) -> np.ndarray:
@@ -353,8 +381,9 @@ def bootstrap_p_values(
     everything = _constraints(layout, [frozenset(range(layout.n_features))])
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
-        # residuals of an unconstrained model, out of fold: the noise, as large as it is
-        noise = _residuals(X, y, everything, seed)
+        # residuals of an unconstrained model, out of fold: the noise, as large as it is,
+        # with the spread it has at each row
+        noise = _noise_model(X, _residuals(X, y, everything, seed), layout, seed)
         targets = [y[:, None]]  # member 0: the real target
 
         def simulate(cst, count):

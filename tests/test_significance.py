@@ -7,7 +7,13 @@ from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 from sk_interact import TNIDDetector
-from sk_interact._significance import _pooled_p_values, benjamini_hochberg
+from sk_interact._features import FeatureLayout
+from sk_interact._significance import (
+    _noise_model,
+    _null_targets,
+    _pooled_p_values,
+    benjamini_hochberg,
+)
 
 FAST = dict(
     hidden_layer_sizes=(32, 16),
@@ -70,6 +76,47 @@ def planted():
     X = rng.uniform(-1, 1, size=(2000, 5))
     y = 2 * X[:, 0] * X[:, 1] + np.sin(3 * X[:, 2]) + X[:, 3] ** 2 + 0.05 * rng.randn(2000)
     return X, y
+
+
+def _heteroscedastic(n=20000, seed=0):
+    # age-like x0, a 0/1 column, a pure-noise column; the noise's spread is
+    # 0.3 (1 + 2 male) (1 + |x0|): three times larger for one group, doubling with |x0|
+    rng = np.random.RandomState(seed)
+    X = np.column_stack([rng.uniform(-1, 1, n), rng.randint(2, size=n), rng.uniform(-1, 1, n)])
+    spread = 0.3 * (1 + 2 * X[:, 1]) * (1 + np.abs(X[:, 0]))
+    return X, spread, spread * rng.randn(n)
+
+
+def test_noise_model_follows_a_spread_that_changes_with_the_inputs():
+    X, spread, residuals = _heteroscedastic()
+    layout = FeatureLayout.fit(X)
+    scale, standardized = _noise_model(X, residuals, layout, seed=0)
+    np.testing.assert_allclose(scale * standardized, residuals, rtol=1e-12)
+    ratio = scale / spread  # the true spread, up to one overall factor
+    assert np.percentile(ratio, 95) / np.percentile(ratio, 5) < 1.3
+    male = X[:, 1] == 1
+    assert np.median(scale[male]) / np.median(scale[~male]) == pytest.approx(3, rel=0.1)
+    # constant spread: a nearly constant scale, at the residuals' size
+    flat = 0.5 * np.random.RandomState(1).randn(len(X))
+    scale, _ = _noise_model(X, flat, layout, seed=0)
+    assert np.percentile(scale, 95) / np.percentile(scale, 5) < 1.15
+    assert np.median(scale) == pytest.approx(0.5, rel=0.05)
+
+
+def test_null_targets_keep_each_rows_spread():
+    # Resampled standardized residuals times each row's spread: the simulated noise is
+    # three times larger in one group, as the real one; plain resampling would mix them.
+    X, _, residuals = _heteroscedastic()
+    layout = FeatureLayout.fit(X)
+    y = np.sin(2 * X[:, 0]) + X[:, 2] + residuals
+    noise = _noise_model(X, residuals, layout, seed=0)
+    cst = [[0, 1, 2]]
+    targets = _null_targets(X, y, cst, noise, 4, np.random.RandomState(0))
+    again = _null_targets(X, y, cst, noise, 4, np.random.RandomState(0))
+    np.testing.assert_array_equal(targets, again)
+    simulated = targets - targets.mean(axis=1, keepdims=True)
+    male = X[:, 1] == 1
+    assert simulated[male].std() / simulated[~male].std() == pytest.approx(3, rel=0.1)
 
 
 def test_planted_pair_is_selected_and_nothing_else(planted):
