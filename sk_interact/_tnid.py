@@ -189,11 +189,12 @@ class TNIDDetector(
         ``q_value`` (Benjamini–Hochberg) to ``interactions_`` and enables
         :meth:`select_interactions`. See :mod:`sk_interact._significance`. The test's
         networks are trained here with ``hidden_layer_sizes`` and the training
-        settings, also when ``net`` is given (the test is about the data). Error
-        control is measured on regression targets with noise of constant spread;
-        noise whose spread depends on the features gives false selections on large
-        tables, and classification p-values are not yet calibrated (see the user
-        guide, "Which interactions are real: p-values and false discovery rate").
+        settings, also when ``net`` is given (the test is about the data). The null
+        targets' noise keeps each row's spread (a log-additive model of the squared
+        residuals), so noise whose spread depends on the features is not mistaken
+        for interactions. Error control is measured on regression targets;
+        classification p-values are not yet calibrated (see the user guide, "Which
+        interactions are real: p-values and false discovery rate").
     n_null_networks : int, default=4
         Null networks per fold of tested sets (the six strongest sets of each order get
         three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per

@@ -192,6 +192,27 @@ def test_a_chain_of_pairs_is_not_a_triple():
     assert all(len(s) == 2 for s in selected), selected
 
 
+def test_a_pair_with_a_duplicated_column_is_not_needed_until_grouped():
+    # "level" is "size" as text: size × price can be written as level × price, so the
+    # target needs neither pair and neither is selected, though both rank above every
+    # other. Joined into one feature, the pair is selected, and nothing else.
+    rng = np.random.RandomState(6)
+    n = 3000
+    size = rng.randint(3, size=n)
+    price, *others = rng.uniform(-1, 1, size=(5, n))
+    y = 2 * (size - 1) * price + np.sin(2 * others[0]) + others[1] ** 2 + others[2]
+    X = pd.DataFrame({"size": size.astype(float), "level": np.array(["s", "m", "l"])[size]})
+    X = X.assign(price=price, **{f"x{j}": x for j, x in enumerate(others)})
+    y = y + 0.05 * rng.randn(n)
+    plain = TNIDDetector(**FAST).fit(X, y)
+    top = plain.rank_interactions(top=2)
+    assert sorted(top["features"]) == [("level", "price"), ("size", "price")]
+    assert (top["p_value"] > 0.05).all()
+    assert plain.select_interactions(fdr=0.1).empty
+    grouped = TNIDDetector(feature_groups={"size": ["size", "level"]}, **FAST).fit(X, y)
+    assert grouped.select_interactions(fdr=0.1)["features"].tolist() == [("size", "price")]
+
+
 @pytest.mark.parametrize("fdr", [0, 1, -0.1, 1.5, "0.1", True, None])
 def test_bad_fdr_is_refused(planted, fdr):
     X, y = planted

@@ -511,8 +511,14 @@ def render_categorical(data):
         "The same, each pandas.get_dummies column its own feature",
     )
     for sig in real.get("significance", []):
+        planted = {tuple(p) for p in sig.get("planted") or []}
         rows = [
-            [" × ".join(r["features"]), num(r["strength"], ".3g"), num(r["q_value"], ".3g")]
+            [
+                " × ".join(r["features"])
+                + (" (planted)" if tuple(sorted(r["features"])) in planted else ""),
+                num(r["strength"], ".3g"),
+                num(r["q_value"], ".3g"),
+            ]
             for r in sig["selected"]
         ]
         metric = "R²" if sig["task"] == "regression" else "accuracy"
@@ -535,7 +541,8 @@ def render_significance(data):
     text = table(
         ["pairs that are not interactions", "p-values", "KS distance", "≤ 0.05", "≤ 0.1"],
         rows,
-        f"Calibration ({meta['seeds']} seeds, {meta['n_samples']} rows, torch threads "
+        f"Calibration ({meta.get('task', 'regression')}, {meta['seeds']} seeds, "
+        f"{meta['n_samples']} rows, torch threads "
         f"{meta['threads']})",
     )
     rows = []
@@ -559,15 +566,17 @@ def render_significance(data):
         [name, seconds(c["plain_s"]), seconds(c["significance_s"]), ratio(c["ratio"])]
         for name, c in summary["cost"].items()
     ]
-    text += "\n" + table(
-        ["function", "plain fit", "with significance", "ratio"], rows, "Cost (one process)"
-    )
+    if rows:
+        text += "\n" + table(
+            ["function", "plain fit", "with significance", "ratio"], rows, "Cost (one process)"
+        )
     return text
 
 
 RENDERERS = {
     "categorical": render_categorical,
     "significance": render_significance,
+    "significance_classification": render_significance,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
