@@ -139,14 +139,15 @@ def test_additive_target_selects_nothing():
 
 def test_classification_finds_the_planted_pair_and_warns():
     # A category × number interaction on the log-odds gets the smallest p-value, at the
-    # feature level. Classification p-values are not calibrated yet: fit says so.
+    # feature level, and is selected. Classification p-values are not calibrated yet:
+    # fit says so. (Five features: with three, the smallest attainable q-value is 0.107.)
     rng = np.random.RandomState(2)
     n = 3000
     shop = rng.choice(["north", "south", "east"], size=n)
-    price, other = rng.uniform(-1, 1, size=(2, n))
+    price, other, x3, x4 = rng.uniform(-1, 1, size=(4, n))
     slope = pd.Series(shop).map({"north": 3.0, "south": -3.0, "east": 0.0}).to_numpy()
-    y = rng.uniform(size=n) < 1 / (1 + np.exp(-(slope * price + other)))
-    X = pd.DataFrame({"price": price, "shop": shop, "other": other})
+    y = rng.uniform(size=n) < 1 / (1 + np.exp(-(slope * price + other + x3**2)))
+    X = pd.DataFrame({"price": price, "shop": shop, "other": other, "x3": x3, "x4": x4})
     with pytest.warns(UserWarning, match="not yet calibrated"):
         tnid = TNIDDetector(**FAST).fit(X, y)
     ranking = tnid.interactions_.sort_values("p_value", kind="stable")
