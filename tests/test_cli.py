@@ -354,8 +354,9 @@ def test_console_entry_runs_demo_in_a_fresh_process(tmp_path):
 
 def test_detect_fdr_prints_only_selected_interactions_with_q_values(tmp_path, capsys):
     # --fdr tests every pair; only the planted one survives, printed with p and q.
-    # (a network fitted well enough for the test to have power: 32,16 units, 60 epochs)
-    data = _write(tmp_path, "d.csv", planted_frame(1500))
+    # (a network fitted well enough for the test to have power: 32,16 units, 60 epochs,
+    # 2000 rows; at 1500 rows the planted pair's q-value was 0.09-0.18, near the line)
+    data = _write(tmp_path, "d.csv", planted_frame(2000))
     options = ["--fdr", "0.1", "--max-epochs", "60", "--hidden", "32,16"]
     assert main(["detect", data, "--target", "y", *options]) == 0
     out = capsys.readouterr().out
