@@ -28,6 +28,7 @@ while the network, which sees dummies as 0/1, is free to learn any effect of it.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Mapping, Sequence
 
@@ -234,6 +235,29 @@ class FeatureLayout:
     @property
     def n_features(self) -> int:
         return len(self.feature_names)
+
+    def same_information(self, X) -> list[tuple[str, str]]:
+        """Pairs of features that carry the same information in the encoded ``X``.
+
+        Two features do when their values match one to one (each distinct value of one
+        goes with a single value of the other, and back), with values repeated (at
+        most half as many distinct values as rows), as a text column and its numeric
+        code do. An interaction of one can then be written with the other.
+        """
+        codes, counts = [], []
+        for members in self.members:
+            _, code = np.unique(X[:, members], axis=0, return_inverse=True)
+            codes.append(code.ravel())
+            counts.append(int(code.max()) + 1 if len(code) else 0)
+        pairs = []
+        for f, g in itertools.combinations(range(self.n_features), 2):
+            k = counts[f]
+            if k != counts[g] or not 2 <= k <= len(X) / 2:
+                continue
+            joint = np.unique(codes[f] * k + codes[g])
+            if len(joint) == k:
+                pairs.append((self.feature_names[f], self.feature_names[g]))
+        return pairs
 
     def expand(self, feature_sets: Sequence[Sequence[int]]) -> tuple[list, np.ndarray]:
         """Encoded-column sets with one member per feature of each set, and per such

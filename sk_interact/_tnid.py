@@ -593,6 +593,16 @@ class TNIDDetector(
                 UserWarning,
                 stacklevel=4,  # the caller of fit (through scikit-learn's fit wrapper)
             )
+        for a, b in self.network_.features.same_information(X):
+            warnings.warn(
+                f"significance: features {a!r} and {b!r} carry the same information (their "
+                "values match one to one), so an interaction of one can be written with "
+                "the other and the target needs neither: their pairs are not selected. "
+                f"Join them into one feature, feature_groups={{'{a}': [{a!r}, {b!r}]}}, to "
+                "test them together.",
+                UserWarning,
+                stacklevel=4,
+            )
         p = bootstrap_p_values(
             X,
             y_fit,

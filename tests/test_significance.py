@@ -1,5 +1,7 @@
 """Which interactions are real: p-values, q-values and select_interactions."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -205,13 +207,34 @@ def test_a_pair_with_a_duplicated_column_is_not_needed_until_grouped():
     X = pd.DataFrame({"size": size.astype(float), "level": np.array(["s", "m", "l"])[size]})
     X = X.assign(price=price, **{f"x{j}": x for j, x in enumerate(others)})
     y = y + 0.05 * rng.randn(n)
-    plain = TNIDDetector(**FAST).fit(X, y)
+    with pytest.warns(UserWarning, match="'size' and 'level' carry the same information"):
+        plain = TNIDDetector(**FAST).fit(X, y)
     top = plain.rank_interactions(top=2)
     assert sorted(top["features"]) == [("level", "price"), ("size", "price")]
     assert (top["p_value"] > 0.05).all()
     assert plain.select_interactions(fdr=0.1).empty
-    grouped = TNIDDetector(feature_groups={"size": ["size", "level"]}, **FAST).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # grouped: nothing to warn about
+        grouped = TNIDDetector(feature_groups={"size": ["size", "level"]}, **FAST).fit(X, y)
     assert grouped.select_interactions(fdr=0.1)["features"].tolist() == [("size", "price")]
+
+
+def test_same_information_finds_one_to_one_columns_only():
+    # A text column and its code match one to one; a coarsening of a column does not
+    # (two values share a level), nor do two continuous columns (all values distinct).
+    rng = np.random.RandomState(0)
+    code = rng.randint(4, size=400)
+    X = pd.DataFrame(
+        {
+            "code": code.astype(float),
+            "text": np.array(["a", "b", "c", "d"])[code],
+            "coarse": (code >= 2).astype(float),
+            "u": rng.uniform(size=400),
+            "v": rng.uniform(size=400),
+        }
+    )
+    layout = FeatureLayout.fit(X)
+    assert layout.same_information(layout.encode(X)) == [("code", "text")]
 
 
 @pytest.mark.parametrize("fdr", [0, 1, -0.1, 1.5, "0.1", True, None])
