@@ -244,18 +244,17 @@ class FeatureLayout:
         most half as many distinct values as rows), as a text column and its numeric
         code do. An interaction of one can then be written with the other.
         """
-        codes, counts = [], []
-        for members in self.members:
-            _, code = np.unique(X[:, members], axis=0, return_inverse=True)
-            codes.append(code.ravel())
-            counts.append(int(code.max()) + 1 if len(code) else 0)
+        codes = [
+            np.unique(X[:, members], axis=0, return_inverse=True)[1].ravel()
+            for members in self.members
+        ]
+        counts = [int(code.max()) + 1 for code in codes]  # distinct values per feature
         pairs = []
         for f, g in itertools.combinations(range(self.n_features), 2):
             k = counts[f]
             if k != counts[g] or not 2 <= k <= len(X) / 2:
                 continue
-            joint = np.unique(codes[f] * k + codes[g])
-            if len(joint) == k:
+            if len(np.unique(codes[f] * k + codes[g])) == k:
                 pairs.append((self.feature_names[f], self.feature_names[g]))
         return pairs
 

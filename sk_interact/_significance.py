@@ -276,7 +276,7 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, member
     return out
 
 
-def _studentized_tails(L_observed, null, k: int = 1, others=None) -> tuple[np.ndarray, np.ndarray]:
+def _studentized_tails(L_observed, null, others=None) -> tuple[np.ndarray, np.ndarray]:
     """Upper-tail probabilities of the observed log statistics ``(S,)`` against
     ``null`` ``(B, S)``, and of each null row against the others (leave one out).
 
@@ -295,16 +295,14 @@ def _studentized_tails(L_observed, null, k: int = 1, others=None) -> tuple[np.nd
         gap_observed = float(np.median(L_observed[others] - mean[others]))
         gap_null = np.median(null[:, others] - mean_b[:, others], axis=1, keepdims=True)
     sigma = math.sqrt(max(float(null.var(axis=0, ddof=1).mean()), 1e-300))
-    z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 / k + 1 / B))
+    z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 + 1 / B))
     z_null = (null - gap_null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
 
 
-def _pooled_p_values(
-    T: np.ndarray, families=None, observed_rows=(0,), calibrate: bool = False
-) -> np.ndarray:
-    """p-values of the ``observed_rows`` of ``T`` (their mean log statistic) against
-    the null rows.
+def _pooled_p_values(T: np.ndarray, families=None, calibrate: bool = False) -> np.ndarray:
+    """p-values of row 0 of ``T`` (the real-target network's statistics) against the
+    null rows.
 
     ``families``: ``[(null rows, tested columns)]``, each set tested against the null
     networks of its family; default one family of every row for every set. The
@@ -316,17 +314,17 @@ def _pooled_p_values(
     """
     n_sets = T.shape[1]
     if families is None:
-        families = [(np.arange(len(observed_rows), len(T)), np.arange(n_sets))]
+        families = [(np.arange(1, len(T)), np.arange(n_sets))]
     p = np.ones(n_sets)
     valid = (T > 0).all(axis=0)  # a set with a constant feature has no effect at all
     if not valid.any():
         return p
     L = np.log(np.where(T > 0, T, 1.0))
     pooled, observed = [], np.full(n_sets, np.nan)
-    L_observed = L[list(observed_rows)].mean(axis=0)
+    L_observed = L[0]
     for rows, tested in families:
         others = np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None
-        u_obs, u_null = _studentized_tails(L_observed, L[rows], len(observed_rows), others)
+        u_obs, u_null = _studentized_tails(L_observed, L[rows], others)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     pooled = np.sort(np.concatenate(pooled))
@@ -379,11 +377,11 @@ def bootstrap_p_values(
     ndarray of shape (len(feature_sets),)
     """
     seed = int(random_state.randint(2**31 - 1))
-    everything = _constraints(layout, [frozenset(range(layout.n_features))])
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
         # residuals of an unconstrained model, out of fold: the noise, as large as it is,
         # with the spread it has at each row
+        everything = _constraints(layout, [frozenset(range(layout.n_features))])
         noise = _noise_model(X, _residuals(X, y, everything, seed), layout, seed)
         targets = [y[:, None]]  # member 0: the real target
 
@@ -399,7 +397,6 @@ def bootstrap_p_values(
             return _drawn_labels(X, y, cst, count, random_state)
 
         outputs = list(classes)
-    observed = list(range(targets[0].shape[1]))
     plan = []  # per order: (positions, [(member indices, tested columns)])
     for order in sorted({len(s) for s in feature_sets}):
         positions = [i for i, s in enumerate(feature_sets) if len(s) == order]
@@ -429,12 +426,10 @@ def bootstrap_p_values(
     rows = np.sort(random_state.choice(len(X), size=min(N_ROWS, len(X)), replace=False))
     p = np.ones(len(feature_sets))
     for positions, families in plan:
-        members = np.concatenate([observed, *[m for m, _ in families]]).astype(int)
+        members = np.concatenate([[0], *[m for m, _ in families]]).astype(int)
         sets = [tuple(feature_sets[i]) for i in positions]
         T = _statistics(network, X[rows], sets, outputs, members.tolist())
         where = {int(m): r for r, m in enumerate(members)}
         families = [(np.array([where[int(m)] for m in index]), t) for index, t in families]
-        p[positions] = _pooled_p_values(
-            T, families, observed_rows=range(len(observed)), calibrate=n_classes is not None
-        )
+        p[positions] = _pooled_p_values(T, families, calibrate=n_classes is not None)
     return p
