@@ -25,7 +25,7 @@ support.
 
 **Significance on the real table** (first 8,000 rows): the interactions selected at FDR
 0.1 for hours worked per week (regression, from the other 13 columns), for income
-(classification: p-values not yet calibrated) and for an additive control over the
+(classification) and for an additive control over the
 same 13 columns with heteroscedastic noise (:func:`additive_control`), where every
 selection is false; and for the planted target above, whose three pairs are the true
 ones, as it is and with ``education`` and ``education_num`` (one variable, as text and
@@ -256,8 +256,8 @@ def real_significance(X, y, rows: int = SIGNIFICANCE_ROWS) -> list:
     rows = min(len(X), rows)
     found = []
     truth = {tuple(sorted(p)) for p in TRUE_PAIRS}
-    # A real regression target (hours worked per week, from the other 13 columns: the
-    # calibrated case), the income class (classification: p-values not calibrated), an
+    # A real regression target (hours worked per week, from the other 13 columns), the
+    # income class (classification), an
     # additive control on the same 13 columns (any selection is false), and the planted
     # target of the rankings above (its three pairs are the true ones), also with
     # education and education_num (the same information, as text and as a number) as

@@ -192,13 +192,15 @@ class TNIDDetector(
         settings, also when ``net`` is given (the test is about the data). The null
         targets' noise keeps each row's spread (a log-additive model of the squared
         residuals), so noise whose spread depends on the features is not mistaken
-        for interactions. Error control is measured on regression targets;
-        classification p-values are not yet calibrated (see the user guide, "Which
-        interactions are real: p-values and false discovery rate").
-    n_null_networks : int, default=4
-        Null networks per fold of tested sets (the six strongest sets of each order get
-        three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per
-        tested order, trained together.
+        for interactions. For classes, the null labels are drawn from the constrained
+        classifier, flattened to the labels' out-of-fold uncertainty. Error control is
+        measured on regression and classification targets; on binary labels the
+        power is low at a few thousand rows (see the user guide, "Which interactions
+        are real: p-values and false discovery rate").
+    n_null_networks : int, default=3
+        Null networks per fold of tested sets (the three strongest sets of each order
+        get three each, of their own); about ``1 + 9 + 6 × n_null_networks`` networks
+        per tested order, trained together.
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
@@ -374,7 +376,7 @@ class TNIDDetector(
         n_interaction_features=10,
         feature_groups=None,
         significance=None,
-        n_null_networks=4,
+        n_null_networks=3,
         net=None,
         memory="auto",
         task="auto",
@@ -583,16 +585,6 @@ class TNIDDetector(
         """``interactions_`` with ``p_value`` and ``q_value`` (:mod:`._significance`)."""
         ranking = self.interactions_.copy()
         classification = self.task_ == "classification"
-        if classification:
-            warnings.warn(
-                "significance on a classification target: the p-values are not yet "
-                "calibrated (measured on binary targets: FDR within nominal, but a "
-                "discovery at FDR 0.1 in 2 of 6 runs without any interaction, and low "
-                "power); read the q-values as a guide, not as error control. "
-                "Regression targets are calibrated (benchmarks/significance.py).",
-                UserWarning,
-                stacklevel=4,  # the caller of fit (through scikit-learn's fit wrapper)
-            )
         for a, b in self.network_.features.same_information(X):
             warnings.warn(
                 f"significance: features {a!r} and {b!r} carry the same information (their "
