@@ -49,7 +49,11 @@ bootstrap of the network's own interaction measure:
    null on the sets the family does not test, where both sides hold the same
    interactions): ``p = (1 + #{pooled ≤ observed}) / (1 + #pooled)``. Pooling gives
    p-values finer than ``1 / (B + 1)`` and corrects the normal tail for the
-   statistic's true shape.
+   statistic's true shape. Where fewer than ten pooled values are as extreme, the
+   p-value comes from a generalized Pareto fit of the pooled null's tail
+   (:func:`_p_values`): the empirical floor ``1 / (1 + #pooled)``, times the number
+   of sets ranked, kept strong pairs of a ranking that also holds triples above FDR
+   0.1.
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
 """
 
@@ -87,6 +91,10 @@ N_LEADING = 3
 N_NULL_LEADING = 3
 #: Folds the other sets of an order are tested in.
 N_FOLDS = 6
+#: Below this many pooled null values as extreme as the observed one, its p-value comes
+#: from a generalized Pareto fit of the null's tail, over at most this many largest.
+N_TAIL_COUNT = 10
+N_TAIL_EXCEEDANCES = 250
 
 
 def check_fdr(fdr) -> float:
@@ -341,37 +349,75 @@ def _studentized_tails(L_observed, null, others=None) -> tuple[np.ndarray, np.nd
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
 
 
-def _pooled_p_values(T: np.ndarray, families=None, calibrate: bool = False) -> np.ndarray:
-    """p-values of row 0 of ``T`` (the real-target network's statistics) against the
-    null rows.
+def _tail_probabilities(T: np.ndarray, families=None, calibrate: bool = False):
+    """Tail probabilities of row 0 of ``T`` (the real-target network's statistics,
+    ``(S,)``, NaN where a set has no effect) and the pooled leave-one-out tail
+    probabilities of every family's null networks on every set (flat).
 
     ``families``: ``[(null rows, tested columns)]``, each set tested against the null
-    networks of its family; default one family of every row for every set. The
-    tail probability of each tested set is compared with the pooled leave-one-out
-    tail probabilities of every family's null networks on every set. ``calibrate``:
-    each side is first moved by its median gap to the family's null on the sets the
-    family does not test, where both sides hold the same interactions (an overall
-    difference in how strongly the two sides learnt their effects).
+    networks of its family; default one family of every row for every set.
+    ``calibrate``: each side is first moved by its median gap to the family's null on
+    the sets the family does not test, where both sides hold the same interactions (an
+    overall difference in how strongly the two sides learnt their effects).
     """
     n_sets = T.shape[1]
     if families is None:
         families = [(np.arange(1, len(T)), np.arange(n_sets))]
-    p = np.ones(n_sets)
+    observed = np.full(n_sets, np.nan)
     valid = (T > 0).all(axis=0)  # a set with a constant feature has no effect at all
     if not valid.any():
-        return p
+        return observed, np.empty(0)
     L = np.log(np.where(T > 0, T, 1.0))
-    pooled, observed = [], np.full(n_sets, np.nan)
-    L_observed = L[0]
+    pooled = []
     for rows, tested in families:
         others = np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None
-        u_obs, u_null = _studentized_tails(L_observed, L[rows], others)
+        u_obs, u_null = _studentized_tails(L[0], L[rows], others)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
-    pooled = np.sort(np.concatenate(pooled))
-    count = np.searchsorted(pooled, observed[valid], side="right")
-    p[valid] = (1 + count) / (1 + len(pooled))
+    observed[~valid] = np.nan
+    return observed, np.concatenate(pooled)
+
+
+def _p_values(observed: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """p-values of the ``observed`` tail probabilities against the ``pooled`` null ones
+    (1 where ``observed`` is NaN).
+
+    ``p = (1 + #{pooled ≤ observed}) / (1 + #pooled)`` where at least
+    :data:`N_TAIL_COUNT` pooled values are as extreme. Beyond that the empirical
+    p-value is too coarse (its floor ``1 / (1 + #pooled)``, times the number of sets
+    Benjamini–Hochberg corrects for, can keep the strongest set of a ranking that also
+    holds triples above FDR 0.1), and the p-value is read from a generalized Pareto
+    fit of the pooled null's upper tail (of ``−log u``, over its ``min(250, #pooled /
+    4)`` largest values), the tail approximation of permutation p-values of
+    Knijnenburg et al. (2009). The shape is kept ``≥ 0`` (an exponential tail or a
+    heavier one), so the fit never extrapolates a tail that ends.
+    """
+    p = np.ones(len(observed))
+    valid = ~np.isnan(observed)
+    t_null = np.sort(-np.log(np.clip(pooled, 1e-300, 1.0)))
+    t_obs = -np.log(np.clip(observed[valid], 1e-300, 1.0))
+    M = len(t_null)
+    count = M - np.searchsorted(t_null, t_obs, side="left")  # null values as extreme
+    p_valid = (1 + count) / (1 + M)
+    k = min(N_TAIL_EXCEEDANCES, M // 4)
+    few = count < N_TAIL_COUNT
+    if few.any() and k >= N_TAIL_COUNT:
+        threshold = t_null[M - k - 1]
+        excess = t_null[M - k :] - threshold
+        shape, _, scale = stats.genpareto.fit(excess, floc=0)
+        if not shape > 0:  # an exponential tail: its maximum-likelihood scale
+            shape, scale = 0.0, float(excess.mean())
+        beyond = np.maximum(t_obs[few] - threshold, 0.0)
+        p_valid[few] = k / M * stats.genpareto.sf(beyond, shape, loc=0, scale=scale)
+    p[valid] = p_valid
     return p
+
+
+def _pooled_p_values(T: np.ndarray, families=None, calibrate: bool = False) -> np.ndarray:
+    """p-values of row 0 of ``T`` against the null rows: each tested set's tail
+    probability compared with the pooled tail probabilities of every family's null
+    networks on every set (:func:`_tail_probabilities`)."""
+    return _p_values(*_tail_probabilities(T, families, calibrate))
 
 
 def bootstrap_p_values(
@@ -407,8 +453,9 @@ def bootstrap_p_values(
         Classification: the explained classes, whose log-odds are differentiated.
     n_classes : int, optional
         Classification: the number of classes. The null networks are trained on labels
-        drawn from the null models' probabilities, and each side is shifted by its
-        median gap to the null on the sets its family does not test.
+        drawn from the null models' probabilities (tempered to the labels'
+        out-of-fold cross-entropy), and each side is shifted by its median gap to the
+        null on the sets its family does not test.
     n_leading, n_null_leading : int
         Each of the ``n_leading`` strongest sets of an order is tested against
         ``n_null_leading`` networks of its own null.
