@@ -9,7 +9,7 @@ bootstrap of the network's own interaction measure:
    (or ``...Classifier``) fits such a model with ``interaction_cst`` set to the largest
    feature groups that hold no tested set; every other interaction, of any order, stays
    allowed, so the leak a network shows from a strong real interaction into its
-   neighbours is in the null too. The three strongest sets of each order are tested one
+   neighbours is in the null too. The six strongest sets of each order are tested one
    by one; the others in six interleaved folds, each fold's model keeping all of the
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
 2. **Null targets.** Each null model's prediction plus noise: out-of-fold residuals of
@@ -87,7 +87,7 @@ SIGNIFICANCE_METHODS = ("bootstrap",)
 #: Training rows the statistic averages over.
 N_ROWS = 256
 #: Strongest sets of each order tested against a null of their own, and its networks.
-N_LEADING = 3
+N_LEADING = 6
 N_NULL_LEADING = 3
 #: Folds the other sets of an order are tested in.
 N_FOLDS = 6

@@ -197,10 +197,10 @@ class TNIDDetector(
         measured on regression and classification targets; on binary labels the
         power is low at a few thousand rows (see the user guide, "Which interactions
         are real: p-values and false discovery rate").
-    n_null_networks : int, default=3
-        Null networks per fold of tested sets (the three strongest sets of each order
-        get three each, of their own); about ``1 + 9 + 6 × n_null_networks`` networks
-        per tested order, trained together.
+    n_null_networks : int, default=4
+        Null networks per fold of tested sets (the six strongest sets of each order get
+        three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per
+        tested order, trained together.
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``
@@ -376,7 +376,7 @@ class TNIDDetector(
         n_interaction_features=10,
         feature_groups=None,
         significance=None,
-        n_null_networks=3,
+        n_null_networks=4,
         net=None,
         memory="auto",
         task="auto",
