@@ -14,7 +14,9 @@ tests it (``significance="auto"``: the parametric bootstrap of
     F1–F10 that hold ≥ 1% of the target's variance (superset importance of the pair,
     Liu & Owen 2006, by Monte Carlo on the true function).
 (c) **Cost**: the time of the fit with significance over a plain fit on the same data
-    (seed 0 of each function), in one process.
+    (seed 0 of each function), in one process, and where the extra time goes: the
+    boosting fits (null models, noise model, out-of-fold residuals), the batched null
+    ensemble (with its epochs against the plain network's), and the statistics.
 
 With ``--task classification`` the targets are binary labels drawn with log-odds
 ``3 z`` (``z``: the target standardized), so the true interactions are the same, and
@@ -32,6 +34,7 @@ Prints Markdown tables and writes ``benchmarks/results/significance.json`` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import time
@@ -41,6 +44,7 @@ import numpy as np
 import torch
 from scipy import stats
 
+import sk_interact._significance as significance
 from sk_interact import TNIDDetector
 from sk_interact.datasets import make_tsang_benchmark, tsang_function
 
@@ -103,6 +107,49 @@ def binary_labels(y: np.ndarray, seed: int) -> np.ndarray:
     return (rng.uniform(size=len(z)) < 1 / (1 + np.exp(-3 * z))).astype(int)
 
 
+#: Steps of the test timed apart, by the function of ``sk_interact._significance`` each is.
+PHASES = {
+    "boosting": ("_residuals", "_noise_model", "_null_targets", "_label_entropy", "_drawn_labels"),
+    "ensemble": ("_train_ensemble",),
+    "statistics": ("_statistics",),
+}
+
+
+@contextlib.contextmanager
+def phase_timer(phases: dict):
+    """Accumulate the seconds spent in each of :data:`PHASES` into ``phases`` (and the
+    null ensemble's epochs), by wrapping those functions for the ``with`` block."""
+    originals = {}
+
+    def timed(phase, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[phase] = phases.get(phase, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    for phase, names in PHASES.items():
+        for attr in names:
+            originals[attr] = getattr(significance, attr)
+            setattr(significance, attr, timed(phase, originals[attr]))
+    fit_network = originals["fit_network"] = significance.fit_network
+
+    def counted(*args, **kwargs):
+        net = fit_network(*args, **kwargs)
+        phases["ensemble_epochs"] = len(net.history)
+        return net
+
+    significance.fit_network = counted
+    try:
+        yield phases
+    finally:
+        for attr, function in originals.items():
+            setattr(significance, attr, function)
+
+
 def run(name: str, seed: int, n: int, timing: bool, task: str = "regression") -> dict:
     if name in TSANG:
         X, y, truth = make_tsang_benchmark(name, n_samples=n, random_state=seed)
@@ -111,14 +158,16 @@ def run(name: str, seed: int, n: int, timing: bool, task: str = "regression") ->
     if task == "classification":
         y = binary_labels(y, seed)
     settings = dict(random_state=seed, memory=None)
-    plain_seconds = None
+    plain_seconds, plain_epochs, phases = None, None, {}
     if timing:
         start = time.perf_counter()
-        TNIDDetector(**settings).fit(X, y)
+        plain = TNIDDetector(**settings).fit(X, y)
         plain_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    tnid = TNIDDetector(significance="auto", **settings).fit(X, y)
-    seconds = time.perf_counter() - start
+        plain_epochs = len(plain.net_.history)
+    with phase_timer(phases) if timing else contextlib.nullcontext():
+        start = time.perf_counter()
+        tnid = TNIDDetector(significance="auto", **settings).fit(X, y)
+        seconds = time.perf_counter() - start
     ranking = tnid.interactions_
     true = [any(set(s) <= set(t) for t in truth) for s in ranking["indices"]]
     return {
@@ -131,6 +180,8 @@ def run(name: str, seed: int, n: int, timing: bool, task: str = "regression") ->
         "q_value": ranking["q_value"].tolist(),
         "seconds": seconds,
         "plain_seconds": plain_seconds,
+        "plain_epochs": plain_epochs,
+        "phases": phases,
     }
 
 
@@ -187,15 +238,24 @@ def summarise(runs: list[dict], shares: dict) -> dict:
 
 
 def summarise_cost(runs: list[dict]) -> dict:
-    return {
-        r["function"]: {
+    cost = {}
+    for r in runs:
+        if not r["plain_seconds"]:
+            continue
+        phases = r.get("phases") or {}
+        entry = {
             "plain_s": r["plain_seconds"],
             "significance_s": r["seconds"],
             "ratio": r["seconds"] / r["plain_seconds"],
         }
-        for r in runs
-        if r["plain_seconds"]
-    }
+        if phases:
+            entry.update(
+                {f"{phase}_s": phases.get(phase, 0.0) for phase in PHASES},
+                plain_epochs=r["plain_epochs"],
+                ensemble_epochs=phases.get("ensemble_epochs"),
+            )
+        cost[r["function"]] = entry
+    return cost
 
 
 def make_truth(name: str):
@@ -227,12 +287,36 @@ def print_cost(cost: dict, threads: int) -> None:
         f"\n(c) Cost: fit with significance / plain fit, same data, same process "
         f"(torch threads: {threads})\n"
     )
-    print("| function | plain fit (s) | with significance (s) | ratio |")
-    print("|---|---:|---:|---:|")
+    print(
+        "| function | plain fit (s) | with significance (s) | ratio | boosting (s) | "
+        "null ensemble (s) | statistics (s) | epochs: plain / ensemble |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in cost.items():
-        print(f"| {name} | {c['plain_s']:.1f} | {c['significance_s']:.1f} | {c['ratio']:.2f} |")
+        parts = [f"{c[f'{phase}_s']:.1f}" if f"{phase}_s" in c else "–" for phase in PHASES]
+        epochs = f"{c['plain_epochs']} / {c['ensemble_epochs']}" if "plain_epochs" in c else "–"
+        print(
+            f"| {name} | {c['plain_s']:.1f} | {c['significance_s']:.1f} | {c['ratio']:.2f} | "
+            f"{' | '.join(parts)} | {epochs} |"
+        )
     ratios = [c["ratio"] for c in cost.values()]
     print(f"\nmedian ratio {np.median(ratios):.2f} (range {min(ratios):.2f}–{max(ratios):.2f})")
+    timed = [c for c in cost.values() if "ensemble_s" in c]
+    if timed:
+        total = sum(c["significance_s"] for c in timed)
+        shares = {p: sum(c[f"{p}_s"] for c in timed) / total for p in PHASES}
+        print(
+            "share of the fit with significance, summed over functions: "
+            + ", ".join(f"{p} {100 * v:.0f}%" for p, v in shares.items())
+            + f", the detector's own fit and the rest {100 * (1 - sum(shares.values())):.0f}%"
+        )
+
+
+def warm_up() -> None:
+    """One tiny fit with significance, so one-off imports and initializations are
+    charged to neither side of a timing."""
+    X, y, _ = additive("A1", 200, 0)
+    TNIDDetector(significance="auto", max_epochs=2, memory=None, random_state=0).fit(X, y)
 
 
 def retime(args) -> None:
@@ -240,10 +324,12 @@ def retime(args) -> None:
     (the calibration, FDR and power runs are long, and timings taken while anything
     else runs on the machine are not a fair ratio)."""
     data = json.loads(args.output.read_text())
+    warm_up()
     for r in data["runs"]:
         if r["plain_seconds"] is not None:
             again = run(r["function"], r["seed"], data["meta"]["n_samples"], timing=True)
-            r["seconds"], r["plain_seconds"] = again["seconds"], again["plain_seconds"]
+            for key in ("seconds", "plain_seconds", "plain_epochs", "phases"):
+                r[key] = again[key]
             print(f"{r['function']}: {r['plain_seconds']:.1f} s, {r['seconds']:.1f} s", flush=True)
     data["summary"]["cost"] = summarise_cost(data["runs"])
     data["meta"]["cost_retimed"] = True
@@ -285,6 +371,7 @@ def main() -> None:
         return
 
     shares = {name: pair_variance_shares(name) for name in args.functions if name in TSANG}
+    warm_up()
     runs = []
     for name in args.functions:
         for seed in range(args.seeds):

@@ -23,15 +23,17 @@ bootstrap of the network's own interaction measure:
    and age got 9 of 78 false selections (0 with the spread). The explained network's
    smaller held-out residuals were measured to break the FDR at order 3, presumably as
    networks trained on boosting's fits of strongly curved functions leak less than the
-   real one. For classes, labels drawn from its probabilities, flattened by a
-   temperature until their mean entropy reaches the out-of-fold cross-entropy of an
-   unconstrained classifier (:func:`_drawn_labels`: in-sample probabilities are too
-   sharp; on development functions the untempered labels' FDR at 0.1 was 0.20, 0.02
-   tempered); the real-target side is one network on the real labels. (Networks on
-   labels drawn from an unconstrained classifier, tried as the real-target side, learn
-   that model's own spurious interactions too: on development functions a third of
-   the selections were false.) Networks learn effects from drawn labels with another
-   overall strength than from real ones; step 5 removes that overall gap.
+   real one. Noise without a variance (Student t, 2 degrees of freedom) was measured to
+   break the FDR on additive functions. For classes, labels drawn from its
+   probabilities, flattened by a temperature until their mean entropy reaches the
+   out-of-fold cross-entropy of an unconstrained classifier (:func:`_drawn_labels`:
+   in-sample probabilities are too sharp; on development functions the untempered
+   labels' FDR at 0.1 was 0.20, 0.02 tempered); the real-target side is one network on
+   the real labels. (Networks on labels drawn from an unconstrained classifier, tried as
+   the real-target side, learn that model's own spurious interactions too: on
+   development functions a third of the selections were false.) Networks learn effects
+   from drawn labels with another overall strength than from real ones; step 5 removes
+   that overall gap.
 3. **Networks.** The real-target network and the null networks are trained as one
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.

@@ -562,14 +562,20 @@ def render_significance(data):
         rows,
         "FDR and power (F1–F10 and two additive functions)",
     )
-    rows = [
-        [name, seconds(c["plain_s"]), seconds(c["significance_s"]), ratio(c["ratio"])]
-        for name, c in summary["cost"].items()
-    ]
+    phases = ("boosting", "ensemble", "statistics")
+    split = all("ensemble_s" in c for c in summary["cost"].values())
+    rows = []
+    for name, c in summary["cost"].items():
+        row = [name, seconds(c["plain_s"]), seconds(c["significance_s"]), ratio(c["ratio"])]
+        if split:
+            row += [seconds(c[f"{phase}_s"]) for phase in phases]
+            row.append(f"{c['plain_epochs']} / {c['ensemble_epochs']}")
+        rows.append(row)
     if rows:
-        text += "\n" + table(
-            ["function", "plain fit", "with significance", "ratio"], rows, "Cost (one process)"
-        )
+        header = ["function", "plain fit", "with significance", "ratio"]
+        if split:
+            header += ["boosting", "null ensemble", "statistics", "epochs: plain / ensemble"]
+        text += "\n" + table(header, rows, f"Cost (one process, torch threads {meta['threads']})")
     return text
 
 
