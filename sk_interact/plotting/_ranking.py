@@ -201,6 +201,11 @@ class InteractionRankingDisplay:
 
         ax.set_yticks(positions, labels=labels, fontsize=fontsize)
         ax.set_xlabel("strength")
+        # at most six strength ticks: the default locator's nine labels of small
+        # strengths (0.0000, 0.0025, ...) ran into each other
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         if title is not None:
             label_inches = _CHAR_WIDTH * fontsize / 72 * max(map(len, labels), default=0)
             ax.set_title(wrap_title(title, ax, label_inches))
