@@ -333,6 +333,7 @@ def retime(args) -> None:
             print(f"{r['function']}: {r['plain_seconds']:.1f} s, {r['seconds']:.1f} s", flush=True)
     data["summary"]["cost"] = summarise_cost(data["runs"])
     data["meta"]["cost_retimed"] = True
+    data["meta"]["cost_threads"] = args.threads
     print_cost(data["summary"]["cost"], args.threads)
     args.output.write_text(json.dumps(data, indent=1, default=str))
 

@@ -642,7 +642,7 @@ def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) ->
 
         shown = min(top, len(ranking))
         # A Figure outside pyplot: no window, nothing left open in pyplot's registry.
-        figure = Figure(figsize=(6.4, max(2.5, 1.0 + 0.3 * shown)), layout="constrained")
+        figure = Figure(figsize=(8.0, max(2.5, 1.0 + 0.3 * shown)), layout="constrained")
         display = InteractionRankingDisplay.from_ranking(ranking, top=top, ax=figure.subplots())
         display.ax_.set_title(title)
         figure.savefig(plot, dpi=150)

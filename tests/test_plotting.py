@@ -131,7 +131,7 @@ def test_ranking_marks_interactions_selected_at_the_fdr(ranking):
 
 def test_ranking_strength_tick_labels_do_not_overlap():
     # Twenty small strengths (up to 0.021, as a classifier's log-odds partials on Bank
-    # Marketing) on the command line's 6.4-inch figure, long labels leaving a narrow
+    # Marketing) on the command line's 8-inch figure, long labels leaving a narrow
     # axis: the default locator put nine ticks, 0.0000 to 0.0200, whose labels ran into
     # each other.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -146,7 +146,7 @@ def test_ranking_strength_tick_labels_do_not_overlap():
             "effect": rng.choice([-1.0, 1.0], 20) * 0.01,
         }
     )
-    figure = Figure(figsize=(6.4, 7.0), layout="constrained")
+    figure = Figure(figsize=(8.0, 7.0), layout="constrained")
     display = InteractionRankingDisplay.from_ranking(ranking, ax=figure.subplots())
     canvas = FigureCanvasAgg(figure)
     canvas.draw()

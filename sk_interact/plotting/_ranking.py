@@ -32,11 +32,16 @@ __all__ = ["InteractionRankingDisplay"]
 _CHAR_WIDTH = 0.6
 
 
-def _ranking_figsize(labels: list[str], fontsize: float) -> tuple[float, float]:
-    """Inches that give each bar a label line and room for the longest label."""
+#: Inches the legend takes beside the axes.
+LEGEND_WIDTH = 1.6
+
+
+def _ranking_figsize(labels: list[str], fontsize: float, legend: bool) -> tuple[float, float]:
+    """Inches that give each bar a label line, room for the longest label and, with
+    ``legend``, for the legend beside the axes."""
     label = _CHAR_WIDTH * fontsize / 72 * max((len(text) for text in labels), default=1)
     height = max(4.8, 2.0 * fontsize / 72 * len(labels) + 1.5)
-    return max(6.4, label + 4.5), height
+    return max(6.4, label + 4.5) + LEGEND_WIDTH * legend, height
 
 
 def wrap_title(title: str, ax, label_inches: float = 0.0) -> str:
@@ -174,7 +179,8 @@ class InteractionRankingDisplay:
         labels = [interaction_label(f, max_label_length) for f in rows["features"]]
         fontsize = label_fontsize(len(labels))
         if ax is None:
-            ax = new_axes(_ranking_figsize(labels, fontsize))
+            legend = color_by_sign or (fdr is not None and "q_value" in rows.columns)
+            ax = new_axes(_ranking_figsize(labels, fontsize, legend and len(rows) > 0))
 
         strength = rows["strength"].to_numpy(dtype=np.float64)
         positions = np.arange(len(rows))[::-1]  # the strongest row at the top
@@ -245,7 +251,14 @@ class InteractionRankingDisplay:
                 )
             ax.set_xlim(right=ax.get_xlim()[1] * 1.35)
         if handles:
-            ax.legend(handles=handles, loc="lower right")
+            # outside the axes, to the right: inside, it hid the ends of the weakest bars
+            ax.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(1.0, 1.0),
+                borderaxespad=0.0,
+                fontsize="small",
+            )
 
         self.ranking_ = rows
         self.ax_ = ax
