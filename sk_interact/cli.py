@@ -639,10 +639,11 @@ def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) ->
         from matplotlib.figure import Figure
 
         from sk_interact.plotting import InteractionRankingDisplay
+        from sk_interact.plotting._ranking import ranking_figure_size
 
-        shown = min(top, len(ranking))
-        # A Figure outside pyplot: no window, nothing left open in pyplot's registry.
-        figure = Figure(figsize=(8.0, max(2.5, 1.0 + 0.3 * shown)), layout="constrained")
+        # A Figure outside pyplot: no window, nothing left open in pyplot's registry;
+        # sized as the display sizes its own, with room for the longest label
+        figure = Figure(figsize=ranking_figure_size(ranking, top=top), layout="constrained")
         display = InteractionRankingDisplay.from_ranking(ranking, top=top, ax=figure.subplots())
         display.ax_.set_title(title)
         figure.savefig(plot, dpi=150)

@@ -161,6 +161,35 @@ def test_ranking_strength_tick_labels_do_not_overlap():
     assert all(left.x1 < right.x0 for left, right in itertools.pairwise(boxes))
 
 
+def test_ranking_figure_size_leaves_room_for_long_labels_and_legend():
+    # A figure of ranking_figure_size (the command line draws on one) keeps the bars'
+    # axis at least 3 inches wide and every label and the legend inside, whatever the
+    # names' length: the command line's fixed 8-inch figure left 30-character pairs
+    # about an inch.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from sk_interact.plotting._ranking import ranking_figure_size
+
+    for length in (2, 30):
+        names = [f"{'c' * (length - 2)}{i:02d}" for i in range(21)]
+        ranking = pd.DataFrame(
+            {
+                "features": [(names[i], names[i + 1]) for i in range(20)],
+                "strength": np.linspace(1.0, 0.1, 20),
+                "effect": np.linspace(1.0, -1.0, 20),
+            }
+        )
+        figure = Figure(figsize=ranking_figure_size(ranking, top=20), layout="constrained")
+        display = InteractionRankingDisplay.from_ranking(ranking, ax=figure.subplots())
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        assert display.ax_.get_position().width * figure.get_figwidth() >= 3.0
+        texts = [*display.ax_.get_yticklabels(), *display.ax_.get_legend().get_texts()]
+        assert all(_inside(t.get_window_extent(renderer), figure.bbox) for t in texts)
+
+
 def test_ranking_top_order_and_one_colour(ranking):
     # top and order select rows; without colouring by sign, effect is not needed.
     display = InteractionRankingDisplay.from_ranking(

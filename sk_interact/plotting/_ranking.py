@@ -44,6 +44,17 @@ def _ranking_figsize(labels: list[str], fontsize: float, legend: bool) -> tuple[
     return max(6.4, label + 4.5) + LEGEND_WIDTH * legend, height
 
 
+def ranking_figure_size(
+    ranking: pd.DataFrame, *, top: int | None = 20, max_label_length: int | None = 30
+) -> tuple[float, float]:
+    """Inches of the figure :meth:`InteractionRankingDisplay.plot` creates for the
+    ``top`` rows of ``ranking`` (with its sign legend), for a caller that draws on a
+    figure of its own (the command line, outside pyplot)."""
+    rows = select_rows(check_ranking(ranking, ["features", "strength"]), order=None, top=top)
+    labels = [interaction_label(f, max_label_length) for f in rows["features"]]
+    return _ranking_figsize(labels, label_fontsize(len(labels)), len(rows) > 0)
+
+
 def wrap_title(title: str, ax, label_inches: float = 0.0) -> str:
     """``title`` broken (textwrap) into lines no wider than the axes.
 
