@@ -20,7 +20,9 @@ bootstrap of the network's own interaction measure:
    (:func:`_noise_model`), so the null keeps heteroscedastic noise where the real target
    has it: with plainly resampled residuals, networks learn the real target's noise
    unevenly, and on all of Adult an additive control with a spread depending on sex
-   and age got 9 of 78 false selections (0 with the spread). The explained network's
+   and age got 9 of 78 false selections (0 with the spread). A gross outlier of the
+   target makes that model extrapolate (spreads of 1e-20 next to it); a constant
+   spread is then used, with a warning (:data:`MAX_NOISE_GROWTH`). The explained network's
    smaller held-out residuals were measured to break the FDR at order 3, presumably as
    networks trained on boosting's fits of strongly curved functions leak less than the
    real one. Noise without a variance (Student t, 2 degrees of freedom) was measured to
@@ -97,6 +99,9 @@ N_FOLDS = 6
 #: from a generalized Pareto fit of the null's tail, over at most this many largest.
 N_TAIL_COUNT = 10
 N_TAIL_EXCEEDANCES = 250
+#: Null noise (a row's spread times a resampled standardized residual) may reach this
+#: many times the largest residual before the spread model is taken for extrapolation.
+MAX_NOISE_GROWTH = 100.0
 
 
 def check_fdr(fdr) -> float:
@@ -166,6 +171,15 @@ def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:
     the classic multiplicative form of heteroscedasticity. It follows a spread that
     changes with the inputs, and cannot follow one row's misfit. Returns ``(scale,
     standardized)`` with ``scale * standardized == residuals``.
+
+    A gross outlier of the target breaks that model: fitting one squared residual
+    thousands of times the others, the log link raises one feature's factor and lowers
+    others' to compensate, and rows where they meet get spreads of 1e-20 and less
+    (measured: one residual of 500 among normal noise of spread 0.3, in two of three
+    draws), so the simulated noise reaches 1e40 and more. Where the noise it would
+    simulate exceeds :data:`MAX_NOISE_GROWTH` times the largest residual, a constant
+    spread is used instead, with a warning: the nulls then resample the residuals as
+    they are, outlier included.
     """
     squared = residuals**2
     floor = max(1e-12 * squared.mean(), np.finfo(np.float64).tiny)  # gamma needs y > 0
@@ -174,7 +188,24 @@ def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:
         loss="gamma", interaction_cst=additive, early_stopping=True, random_state=seed
     )
     scale = np.sqrt(model.fit(X, squared + floor).predict(X))
-    return scale, residuals / scale
+    standardized = residuals / scale
+    largest = float(np.abs(residuals).max())
+    reach = float(np.abs(standardized).max() * scale.max())
+    if not reach <= MAX_NOISE_GROWTH * largest:  # also NaN or inf
+        warnings.warn(
+            f"significance: the target has outliers that the noise's spread model cannot "
+            f"fit (the largest out-of-fold residual is {largest:.3g}, "
+            f"{largest / max(float(np.median(np.abs(residuals))), 1e-300):.0f} times the "
+            f"median one), so the "
+            f"null targets resample the residuals with one constant spread. The error "
+            f"control is measured without such outliers: check the target's largest "
+            f"values, and remove or fix gross errors before fitting.",
+            UserWarning,
+            stacklevel=2,
+        )
+        scale = np.full_like(residuals, math.sqrt(float(squared.mean())))
+        standardized = residuals / scale
+    return scale, standardized
 
 
 def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:

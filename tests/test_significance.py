@@ -129,6 +129,31 @@ def test_noise_model_follows_a_spread_that_changes_with_the_inputs():
     assert np.median(scale) == pytest.approx(0.5, rel=0.05)
 
 
+def test_noise_model_keeps_a_gross_outlier_from_exploding_the_null_noise():
+    # One residual of 500 among normal noise of spread 0.3: the gamma fit's log link
+    # gave spreads of 1e-49 at some rows (null noise of 1e46). The spread model is then
+    # not used: a constant spread, with a warning, and no simulated noise beyond the
+    # residuals' own range. Clean noise keeps its model and gives no warning.
+    for seed in (1, 2):
+        rng = np.random.RandomState(seed)
+        X = rng.uniform(-1, 1, (3000, 5))
+        residuals = 0.3 * rng.randn(3000)
+        residuals[rng.randint(3000)] = 500.0
+        layout = FeatureLayout.fit(X)
+        with pytest.warns(UserWarning, match="outliers that the noise's spread model"):
+            scale, standardized = _noise_model(X, residuals, layout, seed=0)
+        np.testing.assert_allclose(scale * standardized, residuals, rtol=1e-12)
+        assert np.ptp(scale) == 0
+        y = X[:, 0] + residuals
+        targets = _null_targets(X, y, [[0, 1, 2, 3, 4]], (scale, standardized), 8, rng)
+        assert np.abs(targets).max() < 2 * np.abs(y).max() + 10
+    X, _, residuals = _heteroscedastic(n=3000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scale, _ = _noise_model(X, residuals, FeatureLayout.fit(X), seed=0)
+    assert np.ptp(scale) > 0
+
+
 def test_null_targets_keep_each_rows_spread():
     # Resampled standardized residuals times each row's spread: the simulated noise is
     # three times larger in one group, as the real one; plain resampling would mix them.
