@@ -13,8 +13,7 @@ tuned on them:
 * ``integers``: four integer-valued features (0–4), one of them in a product with a
   continuous one;
 * ``imbalanced``: binary labels, about 30% positive, additive log-odds;
-* ``scales``: features on scales from 1e-3 to 1e5 with offsets, one product.
-
+* ``scales``: features on scales from 1e-3 to 1e5 with offsets, one product;
 * ``gross``, ``gross_pair``: the additive function of ``t2`` with normal noise and
   three data-entry errors (rows whose target is multiplied by 100), without and with a
   planted pair ``x4·x5``. Written with the guard of the noise's spread model against

@@ -192,14 +192,14 @@ def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:
     largest = float(np.abs(residuals).max())
     reach = float(np.abs(standardized).max() * scale.max())
     if not reach <= MAX_NOISE_GROWTH * largest:  # also NaN or inf
+        times = largest / max(float(np.median(np.abs(residuals))), 1e-300)
         warnings.warn(
-            f"significance: the target has outliers that the noise's spread model cannot "
-            f"fit (the largest out-of-fold residual is {largest:.3g}, "
-            f"{largest / max(float(np.median(np.abs(residuals))), 1e-300):.0f} times the "
-            f"median one), so the "
-            f"null targets resample the residuals with one constant spread. The error "
-            f"control is measured without such outliers: check the target's largest "
-            f"values, and remove or fix gross errors before fitting.",
+            "significance: the target has outliers that the noise's spread model cannot "
+            f"fit (the largest out-of-fold residual is {largest:.3g}, {times:.0f} times "
+            "the median one), so the null targets resample the residuals with one "
+            "constant spread. The error control is measured without such outliers: "
+            "check the target's largest values, and remove or fix gross errors before "
+            "fitting.",
             UserWarning,
             stacklevel=2,
         )

@@ -129,14 +129,24 @@ def test_ranking_marks_interactions_selected_at_the_fdr(ranking):
         InteractionRankingDisplay.from_ranking(tested, fdr=2)
 
 
+def _drawn_ranking(ranking, figsize):
+    """The ranking display drawn on an Agg figure of ``figsize`` (as the command line
+    draws it, outside pyplot), and the renderer that measures its text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize, layout="constrained")
+    display = InteractionRankingDisplay.from_ranking(ranking, ax=figure.subplots())
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return display, canvas.get_renderer()
+
+
 def test_ranking_strength_tick_labels_do_not_overlap():
     # Twenty small strengths (up to 0.021, as a classifier's log-odds partials on Bank
     # Marketing) on the command line's 8-inch figure, long labels leaving a narrow
     # axis: the default locator put nine ticks, 0.0000 to 0.0200, whose labels ran into
     # each other.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     rng = np.random.RandomState(0)
     names = [f"xxxxxxxxx{i:02d}" for i in range(21)]  # labels as wide as the axis allows
     ranking = pd.DataFrame(
@@ -146,11 +156,7 @@ def test_ranking_strength_tick_labels_do_not_overlap():
             "effect": rng.choice([-1.0, 1.0], 20) * 0.01,
         }
     )
-    figure = Figure(figsize=(8.0, 7.0), layout="constrained")
-    display = InteractionRankingDisplay.from_ranking(ranking, ax=figure.subplots())
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    display, renderer = _drawn_ranking(ranking, (8.0, 7.0))
     boxes = [
         label.get_window_extent(renderer)
         for label in display.ax_.get_xticklabels()
@@ -166,9 +172,6 @@ def test_ranking_figure_size_leaves_room_for_long_labels_and_legend():
     # axis at least 3 inches wide and every label and the legend inside, whatever the
     # names' length: the command line's fixed 8-inch figure left 30-character pairs
     # about an inch.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from sk_interact.plotting._ranking import ranking_figure_size
 
     for length in (2, 30):
@@ -180,11 +183,8 @@ def test_ranking_figure_size_leaves_room_for_long_labels_and_legend():
                 "effect": np.linspace(1.0, -1.0, 20),
             }
         )
-        figure = Figure(figsize=ranking_figure_size(ranking, top=20), layout="constrained")
-        display = InteractionRankingDisplay.from_ranking(ranking, ax=figure.subplots())
-        canvas = FigureCanvasAgg(figure)
-        canvas.draw()
-        renderer = canvas.get_renderer()
+        display, renderer = _drawn_ranking(ranking, ranking_figure_size(ranking, top=20))
+        figure = display.figure_
         assert display.ax_.get_position().width * figure.get_figwidth() >= 3.0
         texts = [*display.ax_.get_yticklabels(), *display.ax_.get_legend().get_texts()]
         assert all(_inside(t.get_window_extent(renderer), figure.bbox) for t in texts)
