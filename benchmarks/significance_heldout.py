@@ -19,6 +19,9 @@ tuned on them:
   planted pair ``x4·x5``. Written with the guard of the noise's spread model against
   such outliers (``_significance._noise_model``), to check it; without the guard they
   are run by ``--no-outlier-guard``;
+* ``narrow``, ``narrow_pair``, ``two``, ``two_pair``: tables of three and two features
+  (three pairs, one pair), additive and with a planted pair. Written with the extra
+  null networks such tables get (``_significance.MIN_POOLED``), to check them;
 
 and, on the 19 real columns of UCI Bank Marketing (without ``duration``; 10 of them
 categorical, the five economic indicators nearly collinear; 6000 rows drawn at random
@@ -95,6 +98,30 @@ def gross(rng, n=3000, pair=False):
 
 def gross_pair(rng, n=3000):
     return gross(rng, n, pair=True)
+
+
+def narrow(rng, n=3000, d=3, pair=False):
+    X = rng.uniform(-1, 1, (n, d))
+    y = np.exp(X[:, 0]) + 2 * np.abs(X[:, 1]) + 0.3 * rng.randn(n)
+    if d > 2:
+        y = y + np.cos(3 * X[:, 2])
+    truth = []
+    if pair:
+        y = y + 1.5 * X[:, 0] * X[:, d - 1]
+        truth = [(0, d - 1)]
+    return X, y, truth
+
+
+def narrow_pair(rng, n=3000):
+    return narrow(rng, n, pair=True)
+
+
+def two(rng, n=3000):
+    return narrow(rng, n, d=2)
+
+
+def two_pair(rng, n=3000):
+    return narrow(rng, n, d=2, pair=True)
 
 
 def integers(rng, n=3000):
@@ -185,6 +212,10 @@ FUNCTIONS = {
     "laplace": (_heavy(lambda rng, n: rng.laplace(size=n)), 10),
     "gross": (gross, 5),
     "gross_pair": (gross_pair, 5),
+    "narrow": (narrow, 5),
+    "narrow_pair": (narrow_pair, 5),
+    "two": (two, 5),
+    "two_pair": (two_pair, 5),
     "integers": (integers, 5),
     "imbalanced": (imbalanced, 5),
     "scales": (scales, 5),

@@ -57,7 +57,8 @@ bootstrap of the network's own interaction measure:
    p-value comes from a generalized Pareto fit of the pooled null's tail
    (:func:`_p_values`): the empirical floor ``1 / (1 + #pooled)``, times the number
    of sets ranked, kept strong pairs of a ranking that also holds triples above FDR
-   0.1.
+   0.1. An order with few sets (two or three features) gets more null networks per
+   family, so that at least :data:`MIN_POOLED` values are pooled for that fit.
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
 """
 
@@ -99,6 +100,10 @@ N_FOLDS = 6
 #: from a generalized Pareto fit of the null's tail, over at most this many largest.
 N_TAIL_COUNT = 10
 N_TAIL_EXCEEDANCES = 250
+#: Pooled null values of an order (null networks times sets) that the tail fit needs
+#: (``N_TAIL_COUNT`` exceedances in the null's upper quarter); fewer sets get more
+#: null networks per family to reach it.
+MIN_POOLED = 4 * N_TAIL_COUNT
 #: Null noise (a row's spread times a resampled standardized residual) may reach this
 #: many times the largest residual before the spread model is taken for extrapolation.
 MAX_NOISE_GROWTH = 100.0
@@ -529,6 +534,12 @@ def bootstrap_p_values(
         rest = list(range(len(families), len(sets)))
         folds = min(N_FOLDS, len(rest))
         families += [(rest[f::folds], n_null) for f in range(folds)]
+        # Few sets (two or three features) give the tail fit too few pooled null
+        # values, and the p-values a floor no set can pass: more networks per family.
+        pooled = len(sets) * sum(count for _, count in families)
+        if pooled < MIN_POOLED:
+            least = math.ceil(MIN_POOLED / (len(sets) * len(families)))
+            families = [(tested, max(count, least)) for tested, count in families]
         members = []
         for tested, count in families:
             cst = _constraints(layout, _null_groups(layout.n_features, [sets[k] for k in tested]))

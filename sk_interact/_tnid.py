@@ -200,7 +200,8 @@ class TNIDDetector(
     n_null_networks : int, default=4
         Null networks per fold of tested sets (the six strongest sets of each order get
         three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per
-        tested order, trained together.
+        tested order, trained together. An order with fewer than 40 pooled null values
+        (two or three features) gets more per set, as its p-values' tail fit needs.
     net : skorch net or torch.nn.Module, optional
         A trained network to explain instead of training one; copied, never
         modified. A module maps ``(n, d)`` features to regression outputs ``(n, 1)``

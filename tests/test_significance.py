@@ -179,6 +179,19 @@ def test_planted_pair_is_selected_and_nothing_else(planted):
     assert tnid.select_interactions(fdr=0.1)["indices"].tolist() == [(0, 1)]
 
 
+@pytest.mark.parametrize("n_features", [2, 3])
+def test_few_features_still_reach_a_small_p_value(n_features):
+    # One or three pairs: with three null networks per pair the pooled null had 3 or 27
+    # values, a p-value floor of 1/4 or 1/28 and no selection possible at FDR 0.1. Each
+    # pair now gets null networks enough for the tail fit; the planted pair alone is
+    # selected.
+    rng = np.random.RandomState(6)
+    X = rng.uniform(-1, 1, size=(2000, n_features))
+    y = 2 * X[:, 0] * X[:, 1] + np.sin(2 * X[:, -1]) + 0.1 * rng.randn(2000)
+    tnid = TNIDDetector(**FAST).fit(X, y)
+    assert tnid.select_interactions(fdr=0.1)["indices"].tolist() == [(0, 1)]
+
+
 def test_additive_target_selects_nothing():
     # Strong, curved main effects and no interaction: no discovery at FDR 0.1.
     rng = np.random.RandomState(1)
@@ -190,8 +203,7 @@ def test_additive_target_selects_nothing():
 
 def test_classification_finds_the_planted_pair():
     # A category × number interaction on the log-odds gets the smallest p-value, at the
-    # feature level, and is selected. (Five features: with three, the smallest
-    # attainable q-value is 0.107.)
+    # feature level, and is selected.
     rng = np.random.RandomState(2)
     n = 3000
     shop = rng.choice(["north", "south", "east"], size=n)
