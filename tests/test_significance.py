@@ -1,5 +1,6 @@
 """Which interactions are real: p-values, q-values and select_interactions."""
 
+import itertools
 import warnings
 
 import numpy as np
@@ -11,8 +12,11 @@ from sklearn.exceptions import NotFittedError
 from sk_interact import TNIDDetector
 from sk_interact._features import FeatureLayout
 from sk_interact._significance import (
+    MAX_NULL_GROUPS,
+    _covering_groups,
     _label_entropy,
     _noise_model,
+    _null_groups,
     _null_targets,
     _p_values,
     _pooled_p_values,
@@ -111,6 +115,47 @@ def _heteroscedastic(n=20000, seed=0):
     X = np.column_stack([rng.uniform(-1, 1, n), rng.randint(2, size=n), rng.uniform(-1, 1, n)])
     spread = 0.3 * (1 + 2 * X[:, 1]) * (1 + np.abs(X[:, 0]))
     return X, spread, spread * rng.randn(n)
+
+
+def _check_null_groups(groups, n_features, tested, order):
+    """No group holds a tested set, every untested set of the order is in one, and no
+    group can take another feature."""
+    tested = {frozenset(T) for T in tested}
+    assert not any(T <= g for g in groups for T in tested)
+    for S in itertools.combinations(range(n_features), order):
+        if frozenset(S) not in tested:
+            assert any(set(S) <= g for g in groups), S
+    for g in groups:
+        for f in set(range(n_features)) - g:
+            assert any(T <= g | {f} for T in tested), (sorted(g), f)
+
+
+def test_null_groups_of_a_wide_table_cover_every_untested_pair():
+    # A fold of 129 pairs among 40 features: the largest groups pass 7,000 two thirds of
+    # the way (minutes to enumerate, thousands of interaction_cst groups); maximal
+    # groups holding every untested pair are built instead.
+    rng = np.random.RandomState(0)
+    pairs = list(itertools.combinations(range(40), 2))
+    rng.shuffle(pairs)
+    tested = pairs[6:][::6]
+    groups = _null_groups(40, tested)
+    assert len(groups) <= MAX_NULL_GROUPS
+    _check_null_groups(groups, 40, tested, order=2)
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_covering_groups_are_some_of_the_largest(order):
+    # On a table small enough to enumerate: each covering group is one of the largest
+    # groups, and together they hold every untested set of the order.
+    rng = np.random.RandomState(order)
+    sets = list(itertools.combinations(range(9), order))
+    rng.shuffle(sets)
+    tested = sets[:12]
+    largest = _null_groups(9, tested)
+    covering = _covering_groups(9, tested)
+    assert set(covering) <= set(largest)
+    _check_null_groups(covering, 9, tested, order)
+    _check_null_groups(largest, 9, tested, order)
 
 
 def test_noise_model_follows_a_spread_that_changes_with_the_inputs():
