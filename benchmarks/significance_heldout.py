@@ -53,6 +53,7 @@ import json
 import math
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -96,10 +97,6 @@ def gross(rng, n=3000, pair=False):
     return X, y, truth
 
 
-def gross_pair(rng, n=3000):
-    return gross(rng, n, pair=True)
-
-
 def narrow(rng, n=3000, d=3, pair=False):
     X = rng.uniform(-1, 1, (n, d))
     y = np.exp(X[:, 0]) + 2 * np.abs(X[:, 1]) + 0.3 * rng.randn(n)
@@ -110,18 +107,6 @@ def narrow(rng, n=3000, d=3, pair=False):
         y = y + 1.5 * X[:, 0] * X[:, d - 1]
         truth = [(0, d - 1)]
     return X, y, truth
-
-
-def narrow_pair(rng, n=3000):
-    return narrow(rng, n, pair=True)
-
-
-def two(rng, n=3000):
-    return narrow(rng, n, d=2)
-
-
-def two_pair(rng, n=3000):
-    return narrow(rng, n, d=2, pair=True)
 
 
 def integers(rng, n=3000):
@@ -211,11 +196,11 @@ FUNCTIONS = {
     "t3": (_heavy(lambda rng, n: rng.standard_t(3, n)), 10),
     "laplace": (_heavy(lambda rng, n: rng.laplace(size=n)), 10),
     "gross": (gross, 5),
-    "gross_pair": (gross_pair, 5),
+    "gross_pair": (partial(gross, pair=True), 5),
     "narrow": (narrow, 5),
-    "narrow_pair": (narrow_pair, 5),
-    "two": (two, 5),
-    "two_pair": (two_pair, 5),
+    "narrow_pair": (partial(narrow, pair=True), 5),
+    "two": (partial(narrow, d=2), 5),
+    "two_pair": (partial(narrow, d=2, pair=True), 5),
     "integers": (integers, 5),
     "imbalanced": (imbalanced, 5),
     "scales": (scales, 5),
