@@ -1,6 +1,7 @@
 """Which interactions are real: p-values, q-values and select_interactions."""
 
 import itertools
+import math
 import warnings
 
 import numpy as np
@@ -20,6 +21,7 @@ from sk_interact._significance import (
     _null_targets,
     _p_values,
     _pooled_p_values,
+    _shared_variance,
     _tempered,
     benjamini_hochberg,
 )
@@ -72,6 +74,57 @@ def test_each_set_is_read_against_its_own_spread():
     L = rng.randn(43, 40) * spread
     L[0, 0] += 5 * spread[0]
     assert _pooled_p_values(np.exp(L), families)[0] < 1e-4
+
+
+def _families_with_shared_errors(rng, shared, n_sets=40, n_families=8, B=4):
+    """Log statistics of a real network and ``n_families`` families of ``B`` null
+    networks, no set an interaction: each family's networks share an error of variance
+    ``shared`` per set (one boosting fit each), the real network does not."""
+    families = [
+        (np.arange(1 + B * f, 1 + B * (f + 1)), np.arange(f, n_sets, n_families))
+        for f in range(n_families)
+    ]
+    L = rng.randn(1 + B * n_families, n_sets)
+    for rows, _ in families:
+        L[rows] += math.sqrt(shared) * rng.randn(n_sets)
+    return L, families
+
+
+def test_a_familys_shared_error_widens_the_observed_spread():
+    # Each family's mean carries an error its networks share (variance 2 σ² here), which
+    # their spread around it does not show. Measured from how the families' means
+    # differ on the sets they do not test, it is added to the observed network's
+    # spread: the p-values stay uniform (without it, 15% of them fall below 0.05).
+    rng = np.random.RandomState(0)
+    p, estimates = [], []
+    for _ in range(30):
+        L, families = _families_with_shared_errors(rng, shared=2.0)
+        sigma = np.sqrt(
+            sum(((L[r] - L[r].mean(axis=0)) ** 2).sum(axis=0) for r, _ in families)
+            / sum(len(r) - 1 for r, _ in families)
+        )
+        valid = np.ones(L.shape[1], dtype=bool)
+        estimates.append(_shared_variance(L, families, sigma, valid, [0.0] * len(families)))
+        p.append(_pooled_p_values(np.exp(L), families))
+    p = np.concatenate(p)
+    assert 1.5 < np.median(estimates) < 2.5
+    assert stats.kstest(p, "uniform").statistic < 0.06
+    assert 0.025 < (p <= 0.05).mean() < 0.075
+    # without shared errors the estimate is about 0 and the p-values stay uniform
+    L, families = _families_with_shared_errors(rng, shared=0.0)
+    sigma = np.ones(L.shape[1])
+    assert _shared_variance(L, families, sigma, np.ones(40, bool), [0.0] * 8) < 0.3
+    p = np.concatenate(
+        [
+            _pooled_p_values(np.exp(_families_with_shared_errors(rng, 0.0)[0]), families)
+            for _ in range(30)
+        ]
+    )
+    assert stats.kstest(p, "uniform").statistic < 0.06
+    # a set with a real effect is still found
+    L, families = _families_with_shared_errors(rng, shared=2.0)
+    L[0, 0] += 8.0
+    assert _pooled_p_values(np.exp(L), families)[0] < 1e-3
 
 
 def test_p_values_beyond_the_pooled_null_follow_its_tail():
