@@ -488,18 +488,18 @@ def _tail_probabilities(T: np.ndarray, families=None, calibrate: bool = False):
     squares = sum(((L[rows] - L[rows].mean(axis=0)) ** 2).sum(axis=0) for rows, _ in families)
     dof = sum(len(rows) - 1 for rows, _ in families)
     sigma = np.sqrt(np.maximum(squares / dof, 1e-300))
-    gaps = []
-    for rows, tested in families:
-        others = np.setdiff1d(np.flatnonzero(valid), tested)
-        mean = L[rows].mean(axis=0)
-        gaps.append(
-            float(np.median(L[0, others] - mean[others])) if calibrate and len(others) else 0.0
-        )
+    # the sets each family does not test, where both sides hold the same interactions
+    others = [
+        np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None for _, tested in families
+    ]
+    gaps = [
+        float(np.median(L[0, o] - L[rows][:, o].mean(axis=0))) if o is not None and len(o) else 0.0
+        for (rows, _), o in zip(families, others)
+    ]
     shared = _shared_variance(L, families, sigma, valid, gaps)
     pooled = []
-    for rows, tested in families:
-        others = np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None
-        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, others, shared)
+    for (rows, tested), o in zip(families, others):
+        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, o, shared)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     observed[~valid] = np.nan
