@@ -16,6 +16,7 @@ from sk_interact._significance import (
     MAX_NULL_GROUPS,
     _covering_groups,
     _label_entropy,
+    _largest_share,
     _noise_model,
     _null_groups,
     _null_targets,
@@ -247,18 +248,29 @@ def test_noise_model_follows_a_spread_that_changes_with_the_inputs():
     assert np.median(scale) == pytest.approx(0.5, rel=0.05)
 
 
-def test_noise_model_keeps_a_gross_outlier_from_exploding_the_null_noise():
+@pytest.mark.parametrize(
+    "share, message",
+    [(None, "a few rows dominate the target's noise"), (1.01, "outliers that the noise's")],
+    ids=["share", "extrapolation"],
+)
+def test_noise_model_keeps_a_gross_outlier_from_exploding_the_null_noise(
+    monkeypatch, share, message
+):
     # One residual of 500 among normal noise of spread 0.3: the gamma fit's log link
     # gave spreads of 1e-49 at some rows (null noise of 1e46). The spread model is then
     # not used: a constant spread, with a warning, and no simulated noise beyond the
-    # residuals' own range. Clean noise keeps its model and gives no warning.
+    # residuals' own range. The row holds nearly all of the squared residuals, which
+    # decides it before the model is fitted; with that rule off (share above 1), the
+    # model's extrapolation is caught. Clean noise keeps its model and gives no warning.
+    if share is not None:
+        monkeypatch.setattr("sk_interact._significance.HEAVY_TAIL_SHARE", share)
     for seed in (1, 2):
         rng = np.random.RandomState(seed)
         X = rng.uniform(-1, 1, (3000, 5))
         residuals = 0.3 * rng.randn(3000)
         residuals[rng.randint(3000)] = 500.0
         layout = FeatureLayout.fit(X)
-        with pytest.warns(UserWarning, match="outliers that the noise's spread model"):
+        with pytest.warns(UserWarning, match=message):
             scale, standardized = _noise_model(X, residuals, layout, seed=0)
         np.testing.assert_allclose(scale * standardized, residuals, rtol=1e-12)
         assert np.ptp(scale) == 0
@@ -270,6 +282,46 @@ def test_noise_model_keeps_a_gross_outlier_from_exploding_the_null_noise():
         warnings.simplefilter("error")
         scale, _ = _noise_model(X, residuals, FeatureLayout.fit(X), seed=0)
     assert np.ptp(scale) > 0
+
+
+def test_largest_share_of_the_squared_noise():
+    # the largest 1% of the rows (at least one) and their share of the squared sum
+    assert _largest_share(np.array([3.0, -1.0, 1.0, 1.0])) == pytest.approx(9 / 12)
+    noise = np.ones(200)
+    noise[:2] = 10.0  # the largest 2 of 200 rows: 200 of 398
+    assert _largest_share(noise) == pytest.approx(200 / 398)
+    assert _largest_share(np.zeros(50)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "draw, dominated",
+    [
+        (lambda rng, n: rng.randn(n), False),
+        (lambda rng, n: rng.laplace(size=n), False),
+        (lambda rng, n: rng.standard_t(1.5, n), True),
+    ],
+    ids=["normal", "laplace", "t1.5"],
+)
+def test_noise_dominated_by_a_few_rows_gets_a_constant_spread(draw, dominated):
+    # Student t noise with 1.5 degrees of freedom (no variance): its largest 1% of rows
+    # hold most of its squared sum, so a spread model would follow them; the spread is
+    # constant, with a warning. Normal and Laplace noise whose spread is three times
+    # larger for half of the rows keep the spread model, without a warning.
+    rng = np.random.RandomState(3)
+    X = rng.uniform(-1, 1, (3000, 4))
+    spread = 0.3 * (1 + 2 * (X[:, 1] > 0))
+    residuals = spread * draw(rng, 3000)
+    layout = FeatureLayout.fit(X)
+    if dominated:
+        with pytest.warns(UserWarning, match="a few rows dominate the target's noise"):
+            scale, _ = _noise_model(X, residuals, layout, seed=0)
+        assert np.ptp(scale) == 0
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scale, _ = _noise_model(X, residuals, layout, seed=0)
+        high = X[:, 1] > 0
+        assert np.median(scale[high]) / np.median(scale[~high]) == pytest.approx(3, rel=0.15)
 
 
 def test_null_targets_keep_each_rows_spread():
