@@ -13,7 +13,8 @@ estimators share about the network they explain:
   notion of a constant column), and the standardized units every effect is given in;
 * :meth:`ExplainedNetwork.function`: the scalar function of standardized features that
   the derivative kernels differentiate;
-* predictions that do not depend on how rows are batched (float64 on the CPU).
+* predictions that do not depend on how rows are batched (float64 on the CPU, and
+  batches padded to whole tiles of rows: :func:`~sk_interact._derivatives.pad_rows`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from sklearn.utils.validation import check_memory
 from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
 from torch import nn
 
+from sk_interact._derivatives import pad_rows
 from sk_interact._networks import (
     MLP,
     ClassOutput,
@@ -281,8 +283,9 @@ def train_with_memory(memory, cacheable: bool, architecture, X, y, task, seeds, 
 
 # -------------------------------------------------------------------- the network
 def _explanation_dtype(device: torch.device) -> torch.dtype:
-    # float64 makes every row's result independent of how rows are batched (float32
-    # kernels round differently by vector width and batch shape); GPUs keep float32.
+    # float64, with batches padded to whole tiles of rows (pad_rows), makes every row's
+    # result independent of how rows are batched (float32 kernels round differently by
+    # vector width and batch shape; float64 ones by a row's tile); GPUs keep float32.
     return torch.float64 if device.type == "cpu" else torch.float32
 
 
@@ -628,14 +631,19 @@ class ExplainedNetwork:
 
     # --------------------------------------------------------------- predictions
     def _outputs(self, X: np.ndarray, member: int) -> torch.Tensor:
+        """The member's outputs, rows padded (:func:`~sk_interact._derivatives.pad_rows`)
+        so that no row's result depends on the rows evaluated with it."""
         body, standardized = self._body(member)
-        Z = self.standardize(X)
+        Z = pad_rows(self.standardize(X))
         with torch.no_grad():
             if standardized:
                 out = body(self._entry(True)(Z))
                 unstandardize = self._unstandardize(member)
-                return out if unstandardize is None else unstandardize(out)
-            return body(torch.tensor(np.array(X, dtype=np.float64), dtype=self.dtype).to(Z))
+                out = out if unstandardize is None else unstandardize(out)
+            else:
+                raw = torch.tensor(np.array(X, dtype=np.float64), dtype=self.dtype).to(Z)
+                out = body(pad_rows(raw))
+        return out[: len(X)]
 
     def predict_outputs(self, X: np.ndarray) -> np.ndarray:
         """Regression predictions ``(n, m)`` of every output, mean over the networks."""

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from torch import nn
 
 from sk_interact._derivatives import (
+    ROW_MULTIPLE,
     gradient,
     hessian,
     jacobian,
     mixed_partials,
+    pad_rows,
     smoothed_gradient,
     smoothed_hessian,
     smoothed_mixed_partials,
@@ -174,6 +176,34 @@ def test_chunking_does_not_change_results(chunk_size):
     torch.testing.assert_close(
         gradient(mlp, X, chunk_size=chunk_size), gradient(mlp, X), rtol=1e-12, atol=1e-15
     )
+
+
+def test_pad_rows_repeats_the_last_row_up_to_a_multiple():
+    X = torch.arange(6.0).reshape(3, 2)
+    padded = pad_rows(X, multiple=4)
+    torch.testing.assert_close(padded, torch.tensor([[0.0, 1], [2, 3], [4, 5], [4, 5]]))
+    assert pad_rows(X, multiple=3) is X
+    assert len(pad_rows(X)) == ROW_MULTIPLE
+    assert len(pad_rows(X[:0])) == 0
+
+
+def test_each_points_derivatives_do_not_depend_on_the_batch():
+    # Bit for bit: a point's derivatives are the same alone, among a few points, in
+    # another order and among many (float64 matrix kernels round a partial tile of rows
+    # differently; every batch is padded to whole tiles).
+    mlp = _random_mlp(6, (140, 100, 60, 20), seed=1)
+    X = torch.randn(150, 6, dtype=torch.float64)
+    sets = list(itertools.combinations(range(6), 2))
+    perm = torch.randperm(150, generator=torch.Generator().manual_seed(0))
+    for kernel in (
+        lambda X: gradient(mlp, X),
+        lambda X: hessian(mlp, X),
+        lambda X: mixed_partials(mlp, X, sets),
+        lambda X: jacobian(lambda Z: mlp(Z).reshape(len(Z), 1), X),
+    ):
+        full = kernel(X)
+        for rows in (perm[:1], perm[:7], perm[:33], perm):
+            assert torch.equal(kernel(X[rows]), full[rows])
 
 
 @pytest.mark.parametrize("width", [3, 40])
