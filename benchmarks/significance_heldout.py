@@ -24,8 +24,9 @@ tuned on them:
   without and with a planted pair ``x4·x5``), Student t noise with 1.5 degrees of
   freedom, and skewed noise with a variance (centred lognormal). Written with the rule
   that residuals a few rows dominate get a constant spread
-  (``_significance.HEAVY_TAIL_SHARE``), to check it, before any run; the runs before
-  that rule are ``--output`` of the library at commit e2bd2af;
+  (``_significance.HEAVY_TAIL_SHARE``), to check it, before any run; their runs with
+  the library of commit e2bd2af, before that rule, are
+  ``results/significance_heldout_before_share_rule.json``;
 * ``narrow``, ``narrow_pair``, ``two``, ``two_pair``: tables of three and two features
   (three pairs, one pair), additive and with a planted pair. Written with the extra
   null networks such tables get (``_significance.MIN_POOLED``), to check them;
