@@ -634,15 +634,16 @@ class ExplainedNetwork:
         """The member's outputs, rows padded (:func:`~sk_interact._derivatives.pad_rows`)
         so that no row's result depends on the rows evaluated with it."""
         body, standardized = self._body(member)
-        Z = pad_rows(self.standardize(X))
         with torch.no_grad():
             if standardized:
-                out = body(self._entry(True)(Z))
-                unstandardize = self._unstandardize(member)
-                out = out if unstandardize is None else unstandardize(out)
+                inputs = self._entry(True)(self.standardize(X))
             else:
-                raw = torch.tensor(np.array(X, dtype=np.float64), dtype=self.dtype).to(Z)
-                out = body(pad_rows(raw))
+                values = np.array(X, dtype=np.float64)  # a copy: the module never sees X
+                inputs = torch.as_tensor(values, dtype=self.dtype, device=self.device)
+            out = body(pad_rows(inputs))
+            unstandardize = self._unstandardize(member) if standardized else None
+            if unstandardize is not None:
+                out = unstandardize(out)
         return out[: len(X)]
 
     def predict_outputs(self, X: np.ndarray) -> np.ndarray:

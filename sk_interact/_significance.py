@@ -462,13 +462,20 @@ def _studentized_tails(L_observed, null, sigma, others=None, shared=0.0):
     B = len(null)
     mean = null.mean(axis=0)
     mean_b = (null.sum(axis=0) - null) / (B - 1)
-    gap_observed, gap_null = 0.0, np.zeros((B, 1))
+    gap_observed, gap_null = _observed_gap(L_observed, mean, others), np.zeros((B, 1))
     if others is not None and len(others):
-        gap_observed = float(np.median(L_observed[others] - mean[others]))
         gap_null = np.median(null[:, others] - mean_b[:, others], axis=1, keepdims=True)
     z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 + 1 / B + shared))
     z_null = (null - gap_null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
+
+
+def _observed_gap(L_observed, mean, others) -> float:
+    """The observed row's median gap to a family's ``mean`` on ``others`` (the sets the
+    family does not test; 0 without them)."""
+    if others is None or not len(others):
+        return 0.0
+    return float(np.median(L_observed[others] - mean[others]))
 
 
 def _shared_variance(L, families, sigma, valid, gaps) -> float:
@@ -530,10 +537,7 @@ def _tail_probabilities(T: np.ndarray, families=None, calibrate: bool = False):
     others = [
         np.setdiff1d(np.flatnonzero(valid), tested) if calibrate else None for _, tested in families
     ]
-    gaps = [
-        float(np.median(L[0, o] - L[rows][:, o].mean(axis=0))) if o is not None and len(o) else 0.0
-        for (rows, _), o in zip(families, others)
-    ]
+    gaps = [_observed_gap(L[0], L[rows].mean(axis=0), o) for (rows, _), o in zip(families, others)]
     shared = _shared_variance(L, families, sigma, valid, gaps)
     pooled = []
     for (rows, tested), o in zip(families, others):
