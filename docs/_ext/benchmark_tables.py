@@ -579,10 +579,43 @@ def render_significance(data):
     return text
 
 
+def render_significance_methods(data):
+    summary, meta = data["summary"], data["meta"]
+    rows = []
+    for method, entry in summary.items():
+        cost = entry["cost"]
+        for level in ("0.05", "0.1", "0.2"):
+            e = entry[level]
+            rows.append(
+                [
+                    method,
+                    level,
+                    f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
+                    f"{e['runs_with_discovery_additive']:.2f}",
+                    f"{e['power']:.2f} ({e['pairs']} pairs)",
+                    f"{ratio(cost['median'])} ({ratio(cost['low'])}–{ratio(cost['high'])})",
+                ]
+            )
+    return table(
+        [
+            "method",
+            "nominal FDR",
+            "empirical FDR [95%]",
+            "additive runs with a discovery",
+            "power",
+            "cost: median (range)",
+        ],
+        rows,
+        f"Candidates for significance (F1–F10 and two additive functions, {meta['seeds']} "
+        f"seeds, {meta['n_samples']} rows, torch threads {meta['threads']})",
+    )
+
+
 RENDERERS = {
     "categorical": render_categorical,
     "significance": render_significance,
     "significance_classification": render_significance,
+    "significance_methods": render_significance_methods,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
