@@ -381,3 +381,14 @@ def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "  warning: feature(s) ['flat'] are constant" in captured.out
     assert "UserWarning" not in captured.out + captured.err
+
+
+def test_detect_warns_once_when_the_network_predicts_held_out_rows_poorly(tmp_path, capsys):
+    # A target of pure noise: nothing to learn, held-out R² near 0. The fit quality says
+    # so in one warning line; the estimator's own warning (with --fdr) is not repeated.
+    frame = planted_frame(300).assign(y=np.random.RandomState(1).randn(300))
+    data = _write(tmp_path, "noise.csv", frame)
+    assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert out.count("the network predicts held-out rows poorly (R² ") == 1
+    assert "Train longer (--max-epochs)" in out
