@@ -24,6 +24,7 @@ from sk_interact._significance import (
     _pooled_p_values,
     _shared_variance,
     _tempered,
+    _unit,
     benjamini_hochberg,
 )
 
@@ -569,3 +570,26 @@ def test_fit_warns_when_the_network_has_not_learnt_the_target():
         warnings.simplefilter("error", UserWarning)
         learnt = TNIDDetector(**FAST).fit(X, X[:, 0] * X[:, 1] + X[:, 2])
     assert learnt.validation_score_ >= 0.5
+
+
+def test_p_values_do_not_depend_on_the_targets_units(planted):
+    # The test runs on the target in units of a power of two near its spread: a power
+    # of two changes no bit, other units only the rounding. (In units of 1e-12 the
+    # squared residuals, about 1e-27, fell below what scikit-learn's gamma loss can
+    # fit, the spread model gave 0, and a p-value moved by a factor of 1e100.)
+    X, y = planted
+
+    def p_values(target):
+        ranking = TNIDDetector(**FAST).fit(X, target).interactions_
+        return ranking.sort_values("indices")["p_value"].to_numpy()
+
+    reference = p_values(y)
+    np.testing.assert_array_equal(p_values(y * 2.0**-40), reference)
+    for scale in (1e-12, 1e12):
+        np.testing.assert_allclose(np.log(p_values(y * scale)), np.log(reference), atol=1e-3)
+
+
+def test_unit_is_the_power_of_two_nearest_the_spread():
+    assert _unit(np.array([0.0, 3.0])) == 2.0  # spread 1.5
+    assert _unit(np.array([0.0, 6e-12])) == 2.0**-38  # spread 3e-12
+    assert _unit(np.full(4, 7.0)) == 1.0  # constant
