@@ -292,7 +292,16 @@ def main() -> None:
         "torch": torch.__version__,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({"meta": meta, "summary": table, "runs": runs}, indent=1))
+    args.output.write_text(dump(meta, table, runs))
+
+
+def dump(meta: dict, table: dict, runs: list[dict]) -> str:
+    """The results as JSON: the summary indented, each run on one line."""
+    lines = ",\n".join(json.dumps(r) for r in runs)
+    return (
+        f'{{"meta": {json.dumps(meta)},\n"summary": {json.dumps(table, indent=1)},\n'
+        f'"runs": [\n{lines}\n]}}\n'
+    )
 
 
 if __name__ == "__main__":
