@@ -63,36 +63,8 @@ __all__ = [
     "check_device",
     "clear_network_cache",
     "encode_target",
-    "poor_fit",
     "resolve_task",
 ]
-
-#: Below this held-out R² a regression network has not learnt the target well enough for
-#: its interactions to describe the data (:func:`poor_fit`).
-LOW_VALIDATION_R2 = 0.5
-#: The start of :func:`poor_fit`'s message, which the CLI reports as its own line.
-POOR_FIT = "the network predicts held-out rows poorly"
-
-
-def poor_fit(score: float | None, task: str, y) -> str | None:
-    """Why a held-out ``score`` (``validation_score_``) says the network has not learnt
-    the target, or None: R² below :data:`LOW_VALIDATION_R2`, or an accuracy no better
-    than always predicting ``y``'s most frequent class. Interactions of such a network
-    describe the network, not the data."""
-    if score is None:
-        return None
-    if task == "regression":
-        if score >= LOW_VALIDATION_R2:
-            return None
-        against = f"R² {score:.3f} < {LOW_VALIDATION_R2}"
-    else:
-        _, counts = np.unique(np.asarray(y), return_counts=True)
-        majority = counts.max() / counts.sum()
-        if score > majority:
-            return None
-        against = f"accuracy {score:.3f}, majority class {majority:.3f}"
-    return f"{POOR_FIT} ({against}); its interactions describe the network, not the data"
-
 
 #: Most distinct whole-number values a numeric target may hold for task="auto" to take
 #: it for class labels; more are amounts (counts, scores, prices).

@@ -31,7 +31,6 @@ from sk_interact._explained_network import (
     ExplainedNetwork,
     TrainingSettings,
     encode_target,
-    poor_fit,
 )
 from sk_interact._networks import ACTIVATIONS, check_hidden_layer_sizes
 from sk_interact._ranking import ranking_frame
@@ -197,10 +196,7 @@ class TNIDDetector(
         classifier, flattened to the labels' out-of-fold uncertainty. Error control is
         measured on regression and classification targets; on binary labels the
         power is low at a few thousand rows (see the user guide, "Which interactions
-        are real: p-values and false discovery rate"). ``fit`` warns when the network
-        predicts its held-out rows poorly (``validation_score_``: R² below 0.5, or an
-        accuracy no better than the majority class), as the p-values then test
-        interactions of a network that has not learnt the target.
+        are real: p-values and false discovery rate").
     n_null_networks : int, default=4
         Null networks per fold of tested sets (the six strongest sets of each order get
         three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per
@@ -590,15 +586,6 @@ class TNIDDetector(
         """``interactions_`` with ``p_value`` and ``q_value`` (:mod:`._significance`)."""
         ranking = self.interactions_.copy()
         classification = self.task_ == "classification"
-        poor = poor_fit(self.validation_score_, self.task_, y_fit)
-        if poor:
-            warnings.warn(
-                f"significance: {poor}, and the p-values test those interactions: a "
-                "selection may not hold for the data. Train longer (max_epochs) or wider "
-                "(hidden_layer_sizes), or check the target for gross errors.",
-                UserWarning,
-                stacklevel=4,
-            )
         for a, b in self.network_.features.same_information(X):
             warnings.warn(
                 f"significance: features {a!r} and {b!r} carry the same information (their "

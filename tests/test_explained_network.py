@@ -18,7 +18,7 @@ from torch import nn
 import sk_interact._explained_network as explained
 import sk_interact._training as training
 from sk_interact import SecondGlanceExplainer, TNIDDetector
-from sk_interact._explained_network import POOR_FIT, ExplainedNetwork, poor_fit
+from sk_interact._explained_network import ExplainedNetwork
 
 TNID_FAST = {"hidden_layer_sizes": (16,), "max_epochs": 10, "batch_size": 64}
 SG_FAST = {
@@ -472,14 +472,3 @@ def test_validation_score():
     assert model.validation_score_ == r2_score(y[rows], model.predict(X[rows]))
     adopted = TNIDDetector(net=model.net_.module_).fit(X, y)
     assert adopted.validation_score_ is None
-
-
-def test_poor_fit_known_answers():
-    # regression: below an R² of 0.5; classes: no better than the majority class
-    assert poor_fit(None, "regression", None) is None
-    assert poor_fit(0.5, "regression", None) is None
-    assert "(R² 0.490 < 0.5)" in poor_fit(0.49, "regression", None)
-    y = np.array(["a", "a", "a", "b"])
-    assert "(accuracy 0.750, majority class 0.750)" in poor_fit(0.75, "classification", y)
-    assert poor_fit(0.76, "classification", y) is None
-    assert poor_fit(0.1, "regression", None).startswith(POOR_FIT)
