@@ -102,7 +102,7 @@ from torch import nn
 from sk_interact._derivatives import mixed_partials
 from sk_interact._explained_network import ExplainedNetwork
 from sk_interact._networks import EnsembleMLP
-from sk_interact._training import fit_network, prediction_net
+from sk_interact._training import fit_network, prediction_net, standard_scaling
 
 __all__ = [
     "SIGNIFICANCE_METHODS",
@@ -240,10 +240,8 @@ def _unit(y: np.ndarray) -> float:
     float64's machine epsilon, where scikit-learn's gamma loss clips its predictions
     (a target in units of 1e-12 got a spread model of 0, and p-values that differed
     from those in its own units by factors up to 1e100)."""
-    spread = float(np.std(y))
-    if not (np.isfinite(spread) and spread > 0):
-        return 1.0
-    return float(2.0 ** np.round(np.log2(spread)))
+    _, spread, _ = standard_scaling(y)  # the networks' scaling: 1 for a constant target
+    return float(2.0 ** np.round(np.log2(spread[0])))
 
 
 def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:

@@ -385,7 +385,7 @@ def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
 
 def test_detect_warns_once_when_the_network_predicts_held_out_rows_poorly(tmp_path, capsys):
     # A target of pure noise: nothing to learn, held-out R² near 0. The fit quality says
-    # so in one warning line; the estimator's own warning (with --fdr) is not repeated.
+    # so in one warning line, also with --fdr.
     frame = planted_frame(300).assign(y=np.random.RandomState(1).randn(300))
     data = _write(tmp_path, "noise.csv", frame)
     assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
