@@ -159,7 +159,7 @@ def test_pooled_p_values_of_a_set_without_effect_is_one():
 def test_calibrated_p_values_remove_an_overall_gap_on_both_sides():
     # Families of one tested set each. The real network learnt every effect 2 log
     # units more weakly than the nulls: without the shift every p-value is near 1;
-    # with it (each side against its median gap on the untested sets) they are uniform
+    # with it (each side against its gap on the untested sets) they are uniform
     # again, and a set far above the rest still gets a small p-value.
     rng = np.random.RandomState(1)
     n_sets, B = 60, 5
@@ -176,13 +176,14 @@ def test_calibrated_p_values_remove_an_overall_gap_on_both_sides():
 
 
 def test_calibrated_p_values_remove_a_gap_that_grows_with_strength():
-    # Networks on drawn labels learn strong effects more weakly than networks on the
-    # real labels, and weak ones about as strongly (measured on small tables with
-    # sharp labels): here the real network is 1.5 log units above the nulls on the
-    # five strongest sets, which are each tested alone, and level with them on the 25
-    # weak ones. A median gap over the untested sets is that of the weak sets (0), and
-    # the strong sets would be selected; the gap weighted towards the strongest sets
-    # removes it, and a strong set 8 spreads above its null is still selected.
+    # Networks on drawn labels can learn strong effects more weakly than networks on
+    # the real labels, and weak ones about as strongly (as in some runs on small
+    # tables with sharp labels): here the real network is 1.5 log units above the
+    # nulls on the five strongest sets, which are each tested alone, and level with
+    # them on the 25 weak ones. A median gap over the untested sets is that of the
+    # weak sets (0), and the strong sets would be selected; the gap weighted towards
+    # the strongest sets removes it, and a strong set 8 spreads above its null is
+    # still selected.
     rng = np.random.RandomState(3)
     n_sets, B = 30, 4
     level = np.r_[rng.uniform(0, 1, 5), rng.uniform(-6, -3, n_sets - 5)]
