@@ -6,7 +6,7 @@ an effect. A user's table is often smaller, with features of no effect, and with
 labels the features nearly determine (held-out accuracy 0.85–0.95). There the null
 networks, trained on labels drawn from boosting, learn strong main effects more weakly
 than the real network does, and the shift that removes that gap
-(``_significance._weighted_gap``) decides the error control. Two sets of functions,
+(``_significance._family_gap``) decides the error control. Two sets of functions,
 3,000 rows, labels drawn with additive (or planted) log-odds:
 
 * **development** (used to choose the shift, 10 seeds each): ``sin 2x0 + x1² + x2``
@@ -23,9 +23,10 @@ than the real network does, and the shift that removes that gap
   ``x0, x1, x2`` (the other two are additive): those three pairs are its truth.
 
 Per run the statistics are kept and the p-values computed twice, on the same
-networks: with the shipped gap (weighted towards the strongest untested sets) and with
-the median gap used before it. Reported per function at FDR 0.1: runs with a false
-discovery, false discoveries, planted pairs found.
+networks: with the shipped gap (for each of the strongest sets, tested alone, the gap
+weighted towards the strongest untested sets; for folds of weaker sets the median
+gap) and with the median gap for every family, as before it. Reported per function
+at FDR 0.1: runs with a false discovery, false discoveries, planted pairs found.
 
     python benchmarks/significance_classes.py    # about 20 minutes, one core
 

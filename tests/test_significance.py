@@ -196,6 +196,23 @@ def test_calibrated_p_values_remove_a_gap_that_grows_with_strength():
     assert np.flatnonzero(q <= 0.1).tolist() == [0]
 
 
+def test_folds_of_weaker_sets_take_the_typical_sets_gap():
+    # The other way round: the real network is level with the nulls on the five
+    # strongest sets and 1 log unit above them on the 25 weak ones. The six strongest
+    # are tested alone, the rest in five folds (as bootstrap_p_values plans them). A
+    # fold of weak sets shifted by the strongest sets' gap (0) would keep their excess
+    # and be selected; shifted by the typical set's gap it is not.
+    rng = np.random.RandomState(4)
+    n_sets, B = 30, 4
+    level = np.r_[rng.uniform(0, 1, 5), rng.uniform(-6, -3, n_sets - 5)]
+    T = np.exp(level + 0.3 * rng.randn(1 + 6 * 3 + 5 * B, n_sets))
+    T[0, 5:] *= np.exp(1.0)
+    families = [(1 + 3 * k + np.arange(3), np.array([k])) for k in range(6)]
+    rest = np.arange(6, n_sets)
+    families += [(19 + B * f + np.arange(B), rest[f::5]) for f in range(5)]
+    assert benjamini_hochberg(_pooled_p_values(T, families, calibrate=True)).min() > 0.1
+
+
 @pytest.fixture(scope="module")
 def planted():
     rng = np.random.RandomState(0)
