@@ -124,9 +124,9 @@ def run(name, seed) -> dict:
     captured = []
     pooled = significance._pooled_p_values
 
-    def keep(T, families=None, calibrate=False):
-        captured.append((T, families, calibrate))
-        return pooled(T, families, calibrate)
+    def keep(T, families=None, calibrate=False, **options):
+        captured.append((T, families, calibrate, options))
+        return pooled(T, families, calibrate, **options)
 
     significance._pooled_p_values = keep
     try:
@@ -135,13 +135,13 @@ def run(name, seed) -> dict:
         seconds = time.perf_counter() - start
     finally:
         significance._pooled_p_values = pooled
-    ((T, families, calibrate),) = captured  # one order, one call
+    ((T, families, calibrate, options),) = captured  # one order, one call
     sets = [tuple(int(i) for i in s) for s in tnid.interactions_["indices"]]
     shipped = significance.benjamini_hochberg(tnid.interactions_["p_value"].to_numpy())
     weighted = significance._weighted_gap
     significance._weighted_gap = median_gap
     try:
-        before = significance.benjamini_hochberg(pooled(T, families, calibrate))
+        before = significance.benjamini_hochberg(pooled(T, families, calibrate, **options))
     finally:
         significance._weighted_gap = weighted
     result = {"function": name, "seed": seed, "validation_score": tnid.validation_score_}
