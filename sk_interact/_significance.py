@@ -481,9 +481,10 @@ def _studentized_tails(L_observed, null, sigma, others=None, shared=0.0, gap=Non
     the observed network from the family but not a null network from the rest of it.
     ``others``: columns where both sides hold the same interactions; each row
     (observed, and every null row against the rest) first loses its gap to its reference
-    mean there, ``gap(L, reference)`` (:func:`_weighted_gap` or :func:`_median_gap`),
-    the same estimate on both sides so they stay exchangeable.
+    mean there, ``gap(L, reference)`` (:func:`_weighted_gap`, or by default
+    :func:`_median_gap`), the same estimate on both sides so they stay exchangeable.
     """
+    gap = _median_gap if gap is None else gap
     B = len(null)
     mean = null.mean(axis=0)
     mean_b = (null.sum(axis=0) - null) / (B - 1)
