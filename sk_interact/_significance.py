@@ -469,7 +469,7 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, member
     return out
 
 
-def _studentized_tails(L_observed, null, sigma, others=None, shared=0.0, gap=None):
+def _studentized_tails(L_observed, null, sigma, gap, others=None, shared=0.0):
     """Upper-tail probabilities of the observed log statistics ``(S,)`` against
     ``null`` ``(B, S)``, and of each null row against the others (leave one out).
 
@@ -481,10 +481,9 @@ def _studentized_tails(L_observed, null, sigma, others=None, shared=0.0, gap=Non
     the observed network from the family but not a null network from the rest of it.
     ``others``: columns where both sides hold the same interactions; each row
     (observed, and every null row against the rest) first loses its gap to its reference
-    mean there, ``gap(L, reference)`` (:func:`_weighted_gap`, or by default
-    :func:`_median_gap`), the same estimate on both sides so they stay exchangeable.
+    mean there, ``gap(L, reference)`` (:func:`_weighted_gap` or :func:`_median_gap`),
+    the same estimate on both sides so they stay exchangeable.
     """
-    gap = _median_gap if gap is None else gap
     B = len(null)
     mean = null.mean(axis=0)
     mean_b = (null.sum(axis=0) - null) / (B - 1)
@@ -617,7 +616,7 @@ def _tail_probabilities(
     shared = _shared_variance(L, families, sigma, valid, gaps)
     pooled = []
     for (rows, tested), o, gap in zip(families, others, kinds):
-        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, o, shared, gap)
+        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, gap, o, shared)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     observed[~valid] = np.nan
