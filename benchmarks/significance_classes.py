@@ -18,9 +18,15 @@ than the real network does, and the shift that removes that gap
   ``H2`` three numbers and a five-level category, log-odds ``6 z``; ``H3`` seven
   features, four active, one of them a step, log-odds ``5 z``; ``H4`` six features and
   a planted ``x1·x4``, log-odds ``4 z``; ``H5`` three classes, softmax logits
-  ``0``, ``f(x0, x1)``, ``g(x1, x2)`` of five features. Each class's log-odds against
-  the rest is explained, and class 0's, ``−log(e^f + e^g)``, holds every pair of
-  ``x0, x1, x2`` (the other two are additive): those three pairs are its truth.
+  ``0``, ``f(x0) + f'(x1)``, ``g(x1) + g'(x2)`` of five features: additive logits, so
+  no set is an interaction (the test's null for several classes, as in a multinomial
+  logistic model), although class 0's log-odds against the rest, ``−log(e^f + e^g)``,
+  which the ranking explains, holds every pair of ``x0, x1, x2``;
+* **held out, added later** (written after the first run of the above, before any run
+  of their own, 10 seeds each; ``H5`` re-run with them): ``H6`` three classes of six
+  features, logits ``0``, ``2 (sin 2x0 + x1 + 0.7 x1·x3)``, ``2 (x2²/2 − 1/2 + x4)``:
+  ``x1·x3`` planted; ``H7`` four classes of six features, additive logits ``0``,
+  ``1.5 (x0 + cos 2x1)``, ``1.5 (x1² − 1 + tanh 2x2)``, ``1.5 (|x3| − x0 − 0.8)``.
 
 Per run the statistics are kept and the p-values computed twice, on the same
 networks: with the shipped gap (for each of the strongest sets, tested alone, the gap
@@ -91,15 +97,32 @@ def held_out(name, seed):
         g = np.sin(2 * X[:, 0]) + X[:, 1] + X[:, 2] ** 2 + 0.7 * X[:, 1] * X[:, 4]
         g = 4 * (g - g.mean()) / g.std()
         truth = {(1, 4)}
-    else:  # H5: three classes
-        X = rng.normal(size=(N, 5))
-        z = 2 * np.stack(
-            [np.zeros(N), 2 * np.sin(X[:, 0]) + X[:, 1], X[:, 1] ** 2 - 1 + X[:, 2]], axis=1
-        )
+    else:  # several classes: softmax logits, additive unless a product is planted
+        if name == "H5":
+            X = rng.normal(size=(N, 5))
+            z = 2 * np.stack(
+                [np.zeros(N), 2 * np.sin(X[:, 0]) + X[:, 1], X[:, 1] ** 2 - 1 + X[:, 2]], axis=1
+            )
+        elif name == "H6":
+            X = rng.normal(size=(N, 6))
+            first = np.sin(2 * X[:, 0]) + X[:, 1] + 0.7 * X[:, 1] * X[:, 3]
+            second = X[:, 2] ** 2 / 2 - 0.5 + X[:, 4]
+            z = 2 * np.stack([np.zeros(N), first, second], axis=1)
+            truth = {(1, 3)}
+        else:  # H7: four classes
+            X = rng.normal(size=(N, 6))
+            z = 1.5 * np.stack(
+                [
+                    np.zeros(N),
+                    X[:, 0] + np.cos(2 * X[:, 1]),
+                    X[:, 1] ** 2 - 1 + np.tanh(2 * X[:, 2]),
+                    np.abs(X[:, 3]) - X[:, 0] - 0.8,
+                ],
+                axis=1,
+            )
         cumulative = np.cumsum(special.softmax(z, axis=1), axis=1)[:, :-1]
         y = (rng.uniform(size=(N, 1)) > cumulative).sum(axis=1)
-        truth = {(0, 1), (0, 2), (1, 2)}  # class 0's log-odds against the rest
-        return pd.DataFrame(X, columns=[f"x{i}" for i in range(5)]), y, truth
+        return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]), y, truth
     if not isinstance(X, pd.DataFrame):
         X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
     return X, (rng.uniform(size=N) < special.expit(g)).astype(int), truth
@@ -108,7 +131,7 @@ def held_out(name, seed):
 DEVELOPMENT = {
     f"add_{d}_{s}": (d, s, 0.0) for d, s in [(4, 0.2), (5, 0.2), (5, 0.5), (6, 0.35), (8, 0.2)]
 } | {f"int_{d}_{s}_{g}": (d, s, g) for d, s, g in [(5, 0.5, 0.5), (5, 0.5, 0.25), (8, 0.3, 0.5)]}
-HELD_OUT = ["H1", "H2", "H3", "H4", "H5"]
+HELD_OUT = ["H1", "H2", "H3", "H4", "H5", "H6", "H7"]
 
 
 def run(name, seed) -> dict:
@@ -154,11 +177,21 @@ def main() -> None:
     parser.add_argument("--dev-seeds", type=int, default=10)
     parser.add_argument("--held-out-seeds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--functions",
+        nargs="+",
+        choices=[*DEVELOPMENT, *HELD_OUT],
+        help="run only these functions; the other functions' runs are kept from --output",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     plan = [(n, s) for n in DEVELOPMENT for s in range(args.dev_seeds)]
     plan += [(n, s) for n in HELD_OUT for s in range(args.held_out_seeds)]
     runs = []
+    if args.functions:
+        plan = [(n, s) for n, s in plan if n in args.functions]
+        kept = json.loads(args.output.read_text())["runs"] if args.output.exists() else []
+        runs = [r for r in kept if r["function"] not in args.functions]
     for name, seed in plan:
         runs.append(run(name, seed))
         r = runs[-1]
@@ -177,6 +210,8 @@ def main() -> None:
     summary = {}
     for name in [*DEVELOPMENT, *HELD_OUT]:
         rs = [r for r in runs if r["function"] == name]
+        if not rs:
+            continue
         entry = {
             "set": "development" if name in DEVELOPMENT else "held out",
             "runs": len(rs),

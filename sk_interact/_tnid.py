@@ -193,7 +193,11 @@ class TNIDDetector(
         targets' noise keeps each row's spread (a log-additive model of the squared
         residuals), so noise whose spread depends on the features is not mistaken
         for interactions. For classes, the null labels are drawn from the constrained
-        classifier, flattened to the labels' out-of-fold uncertainty. Error control is
+        classifier, flattened to the labels' out-of-fold uncertainty; with three or
+        more classes a set is no interaction when every class's softmax logit leaves
+        it out (as in a multinomial logistic model), so pairs that a class's log-odds
+        against the rest hold only through the softmax's normalisation (features
+        acting on different classes) are ranked but not selected. Error control is
         measured on regression and classification targets; on binary labels the
         power is low at a few thousand rows (see the user guide, "Which interactions
         are real: p-values and false discovery rate").
