@@ -26,7 +26,14 @@ than the real network does, and the shift that removes that gap
   of their own, 10 seeds each; ``H5`` re-run with them): ``H6`` three classes of six
   features, logits ``0``, ``2 (sin 2x0 + x1 + 0.7 x1·x3)``, ``2 (x2²/2 − 1/2 + x4)``:
   ``x1·x3`` planted; ``H7`` four classes of six features, additive logits ``0``,
-  ``1.5 (x0 + cos 2x1)``, ``1.5 (x1² − 1 + tanh 2x2)``, ``1.5 (|x3| − x0 − 0.8)``.
+  ``1.5 (x0 + cos 2x1)``, ``1.5 (x1² − 1 + tanh 2x2)``, ``1.5 (|x3| − x0 − 0.8)``;
+* **held out for the centred logits** (written when the test's statistic for several
+  classes became the centred logits, chosen from ``H5``–``H7``; before any run of their
+  own, 10 seeds each): ``H8`` three classes of five numbers and a four-level category,
+  logits ``0``, ``1.5 (x0 + cat)``, ``1.5 (x1² − 1 + x2 + 0.8 x0·x2)``: ``x0·x2``
+  planted; ``H9`` four classes of five numbers and a three-level category, additive
+  logits ``0``, ``1.2 (sin 2x0 + cat)``, ``1.2 (x1 − x2²/2)``, ``1.2 (|x3| + x0/2 −
+  0.8)``.
 
 Per run the statistics are kept and the p-values computed twice, on the same
 networks: with the shipped gap (for each of the strongest sets, tested alone, the gap
@@ -69,6 +76,12 @@ def development(d, s, gamma, seed):
     return pd.DataFrame(X, columns=[f"x{i}" for i in range(d)]), y, truth
 
 
+def draw_classes(z, rng):
+    """One class per row, drawn with probabilities ``softmax(z)`` (``z``: logits)."""
+    cumulative = np.cumsum(special.softmax(z, axis=1), axis=1)[:, :-1]
+    return (rng.uniform(size=(len(z), 1)) > cumulative).sum(axis=1)
+
+
 def held_out(name, seed):
     rng = np.random.default_rng(7000 + seed)
     truth = set()
@@ -109,6 +122,30 @@ def held_out(name, seed):
             second = X[:, 2] ** 2 / 2 - 0.5 + X[:, 4]
             z = 2 * np.stack([np.zeros(N), first, second], axis=1)
             truth = {(1, 3)}
+        elif name == "H8":  # three classes, a category among the features
+            X = pd.DataFrame(rng.normal(size=(N, 5)), columns=[f"x{i}" for i in range(5)])
+            X["cat"] = rng.choice(list("abcd"), N)
+            level = X["cat"].map({"a": -1.0, "b": 0.0, "c": 0.5, "d": 1.0}).to_numpy()
+            x = X[[f"x{i}" for i in range(5)]].to_numpy()
+            first = x[:, 0] + level
+            second = x[:, 1] ** 2 - 1 + x[:, 2] + 0.8 * x[:, 0] * x[:, 2]
+            z = 1.5 * np.stack([np.zeros(N), first, second], axis=1)
+            return X, draw_classes(z, rng), {(0, 2)}
+        elif name == "H9":  # four classes, additive logits, a category
+            X = pd.DataFrame(rng.normal(size=(N, 5)), columns=[f"x{i}" for i in range(5)])
+            X["cat"] = rng.choice(list("pqr"), N)
+            level = X["cat"].map({"p": -0.5, "q": 0.0, "r": 1.0}).to_numpy()
+            x = X[[f"x{i}" for i in range(5)]].to_numpy()
+            z = 1.2 * np.stack(
+                [
+                    np.zeros(N),
+                    np.sin(2 * x[:, 0]) + level,
+                    x[:, 1] - x[:, 2] ** 2 / 2,
+                    np.abs(x[:, 3]) + 0.5 * x[:, 0] - 0.8,
+                ],
+                axis=1,
+            )
+            return X, draw_classes(z, rng), set()
         else:  # H7: four classes
             X = rng.normal(size=(N, 6))
             z = 1.5 * np.stack(
@@ -120,9 +157,8 @@ def held_out(name, seed):
                 ],
                 axis=1,
             )
-        cumulative = np.cumsum(special.softmax(z, axis=1), axis=1)[:, :-1]
-        y = (rng.uniform(size=(N, 1)) > cumulative).sum(axis=1)
-        return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]), y, truth
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        return X, draw_classes(z, rng), truth
     if not isinstance(X, pd.DataFrame):
         X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
     return X, (rng.uniform(size=N) < special.expit(g)).astype(int), truth
@@ -131,7 +167,7 @@ def held_out(name, seed):
 DEVELOPMENT = {
     f"add_{d}_{s}": (d, s, 0.0) for d, s in [(4, 0.2), (5, 0.2), (5, 0.5), (6, 0.35), (8, 0.2)]
 } | {f"int_{d}_{s}_{g}": (d, s, g) for d, s, g in [(5, 0.5, 0.5), (5, 0.5, 0.25), (8, 0.3, 0.5)]}
-HELD_OUT = ["H1", "H2", "H3", "H4", "H5", "H6", "H7"]
+HELD_OUT = ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9"]
 
 
 def run(name, seed) -> dict:

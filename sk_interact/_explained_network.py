@@ -611,9 +611,12 @@ class ExplainedNetwork:
         """The explained scalar output as a function of standardized features.
 
         Maps ``(n, d)`` standardized features to ``(n,)``: a regression output divided
-        by the target's scale, or class ``target``'s log-odds (``output="logit"``) or
-        probability (``"proba"``). Derivatives of it are the effects every estimator
-        reports, in standardized units; those by a constant feature are exactly 0.
+        by the target's scale, or class ``target``'s log-odds (``output="logit"``),
+        probability (``"proba"``) or centred logit (``"centered"``, what the
+        significance test differentiates for three or more classes; see
+        :class:`~sk_interact._networks.ClassOutput`). Derivatives of it are the effects
+        every estimator reports, in standardized units; those by a constant feature are
+        exactly 0.
         ``variant(module) -> module`` differentiates a modified copy of the network
         instead (e.g. its ReLUs swapped for softplus).
         """

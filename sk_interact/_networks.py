@@ -288,8 +288,11 @@ class ClassOutput(nn.Module):
     ----------
     c : int
         Class position.
-    output : {"logit", "proba"}
-        The log-odds of class ``c`` or its probability.
+    output : {"logit", "proba", "centered"}
+        The log-odds of class ``c``, its probability, or its centred logit ``z_c −
+        mean(z)``: the part of the class logits that the softmax sees (a shift shared by
+        every class changes no probability), so it is additive wherever some logits of
+        the same probabilities are. Of two classes given as one column, ``±z / 2``.
     from_probabilities : bool, default=False
         Whether the classifier outputs probabilities rather than logits.
 
@@ -301,6 +304,8 @@ class ClassOutput(nn.Module):
     tensor([0.5000, 0.8808])
     >>> ClassOutput(0, "logit")(torch.tensor([[0.0, 1.0, 1.0]]))  # log(e^0 / (e^1 + e^1))
     tensor([-1.6931])
+    >>> ClassOutput(0, "centered")(torch.tensor([[0.0, 1.0, 2.0]]))  # 0 − mean
+    tensor([-1.])
     """
 
     def __init__(self, c: int, output: str, from_probabilities: bool = False):
@@ -313,11 +318,16 @@ class ClassOutput(nn.Module):
         if out.shape[-1] == 1:
             z = torch.logit(out[..., 0], eps=1e-7) if self.from_probabilities else out[..., 0]
             log_odds = z if self.c == 1 else -z
+            if self.output == "centered":
+                return log_odds / 2
             return log_odds if self.output == "logit" else torch.sigmoid(log_odds)
-        # log p differs from the logits by a shared shift, which the log-odds cancel
+        # log p differs from the logits by a shared shift, which the log-odds and the
+        # centred logits cancel
         logits = torch.log(out.clamp_min(1e-30)) if self.from_probabilities else out
         if self.output == "proba":
             return torch.softmax(logits, dim=-1)[..., self.c]
+        if self.output == "centered":
+            return logits[..., self.c] - logits.mean(dim=-1)
         others = torch.cat([logits[..., : self.c], logits[..., self.c + 1 :]], dim=-1)
         return logits[..., self.c] - torch.logsumexp(others, dim=-1)
 

@@ -18,10 +18,11 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    neighbours is in the null too. For classes, the sum is the log-odds (two classes)
    or every class's softmax logit (several classes, as in a multinomial logistic
    model: the classifier constrains each class's trees alike). A class's log-odds
-   against the rest, which the statistic differentiates, then still holds pairs of
+   against the rest, which the ranking differentiates, then still holds pairs of
    features that act on different classes' logits (through the normalisation,
-   ``−log Σ exp``); the null networks learn those too, and the test does not select
-   them. The six strongest sets of each order are tested one
+   ``−log Σ exp``); the statistic (step 4) differentiates the centred logits, which
+   hold none, and the test does not select them. The six strongest sets of each
+   order are tested one
    by one; the others in six interleaved folds, each fold's model keeping all of the
    fold's sets apart. A one-hot block or a ``feature_groups`` group is one feature.
 2. **Null targets.** Each null model's prediction plus noise: out-of-fold residuals of
@@ -41,8 +42,11 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    break the FDR on additive functions; residuals whose largest 1% hold half of their
    squared sum get a constant spread, with a warning (:func:`_noise_model`). For classes,
    labels drawn from its probabilities, flattened by a temperature until their mean
-   entropy reaches the out-of-fold cross-entropy of an unconstrained classifier
-   (:func:`_drawn_labels`: in-sample probabilities are too sharp; on development
+   entropy reaches the out-of-fold cross-entropy of an unconstrained classifier that
+   stops early (:func:`_label_entropy`; run to its 100 iterations it overfits noisy
+   labels, and on four classes its out-of-fold cross-entropy was above chance, so
+   the null labels were drawn uniformly. :func:`_drawn_labels`: in-sample
+   probabilities are too sharp; on development
    functions the untempered labels' FDR at 0.1 was 0.20, 0.02 tempered); the
    real-target side is one network on the real labels. (Networks on labels drawn from
    an unconstrained classifier, tried as the real-target side, learn that model's own
@@ -55,7 +59,9 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    same mini-batches and early stopping) with the estimator's architecture and settings.
 4. **Statistic.** For every tested set and network: the mean over 256 training rows of
    the squared mixed partial (standardized units, summed over a group's block and over
-   the explained classes). Under the null
+   the explained classes: their log-odds for two classes, for three or more their
+   centred logits ``z_c − mean z``, which are additive wherever the logits are,
+   whatever shift all classes share). Under the null
    the real-target network's statistic is exchangeable with its family's null
    networks'.
 5. **p-value.** On the log scale, each set's statistic is standardized by its family's
@@ -148,6 +154,9 @@ MAX_NOISE_GROWTH = 100.0
 #: misfit of the extremes of correlated normal inputs (the benchmark's additive A2,
 #: noise of spread 0.1): 0.62 to 0.84.
 HEAVY_TAIL_SHARE = 0.5
+#: Rows of the rarest class (and rows per class) that the out-of-fold estimate of the
+#: labels' uncertainty needs to stop its boosting early (:func:`_label_entropy`).
+MIN_CLASS_ROWS = 5
 
 
 def check_fdr(fdr) -> float:
@@ -340,8 +349,23 @@ def _null_targets(X, y, cst, noise, n_null, rng) -> np.ndarray:
 def _label_entropy(X, y, cst, seed) -> float:
     """Out-of-fold cross-entropy of a classifier restricted to ``cst`` (5 folds): how
     uncertain the labels are given the features, an upper bound (the regression
-    residuals' counterpart)."""
-    model = HistGradientBoostingClassifier(interaction_cst=cst, random_state=seed)
+    residuals' counterpart).
+
+    The classifier stops early on a validation share of each training fold: run to
+    its 100 iterations it overfits noisy labels, and its out-of-fold cross-entropy
+    overstates their uncertainty, by far with several classes (three and four classes
+    of 3,000 rows: 0.71 and 1.40 against a true mean entropy of 0.50 and 1.11, the
+    second above chance, so the null labels were drawn uniformly; 0.59 and 1.20
+    stopped early). Its validation share is drawn stratified, so it needs every class
+    in every training fold twice and the share to hold each class: with a class of
+    fewer than :data:`MIN_CLASS_ROWS` rows, or fewer than that many rows per class, the
+    classifier runs all of its iterations, as before."""
+    counts = np.bincount(np.asarray(y, dtype=np.int64))
+    counts = counts[counts > 0]
+    stop_early = counts.min() >= MIN_CLASS_ROWS and len(y) >= 4 * MIN_CLASS_ROWS * len(counts)
+    model = HistGradientBoostingClassifier(
+        interaction_cst=cst, early_stopping=stop_early, random_state=seed
+    )
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         # a class with fewer rows than folds is missing from some training folds; its
@@ -453,10 +477,13 @@ def _train_ensemble(
     )
 
 
-def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, members) -> np.ndarray:
+def _statistics(
+    network: ExplainedNetwork, points, feature_sets, outputs, members, output="logit"
+) -> np.ndarray:
     """``(len(members), S)``: per network, each feature set's mean squared mixed partial
     over ``points`` (summed over a group's block and over the ``outputs``: regression
-    output columns, or explained classes' log-odds)."""
+    output columns, or explained classes' log-odds, or with ``output="centered"`` their
+    centred logits)."""
     layout = network.features
     if layout.identity:
         columns, owner = feature_sets, np.arange(len(feature_sets))
@@ -468,7 +495,7 @@ def _statistics(network: ExplainedNetwork, points, feature_sets, outputs, member
     for row, member in enumerate(members):
         squares = 0.0
         for c in outputs:
-            f = network.function("logit", c, member)
+            f = network.function(output, c, member)
             values = mixed_partials(f, Z, index).double().cpu().numpy()
             squares = squares + (values**2).mean(axis=0)
         np.add.at(out[row], owner, squares)
@@ -521,10 +548,10 @@ def _weighted_gap(L, reference) -> np.ndarray:
     strongest sets, tested alone: on tables of four to eight features with binary
     labels of additive log-odds (held-out accuracy 0.85–0.92), 20 of 50 runs selected a
     pair of two main effects at FDR 0.1, and 3 of 50 with this gap
-    (``benchmarks/significance_classes.py``). On three and four classes with additive
-    logits, whose log-odds against the rest hold strong pairs through the softmax alone,
-    3 of 20 runs selected such a pair with this gap, 19 with the median. The weights
-    come from the reference alone, so the gap is linear in ``L`` and a null row's is
+    (``benchmarks/significance_classes.py``; 4 of 50 with the labels' uncertainty as
+    now estimated, 17 with the median). On three and four classes with additive logits,
+    6 of 30 runs selected a pair with this gap, 11 with the median. The weights come
+    from the reference alone, so the gap is linear in ``L`` and a null row's is
     estimated as the observed row's.
     """
     weights = special.softmax(reference, axis=-1)
@@ -740,6 +767,9 @@ def bootstrap_p_values(
             return _drawn_labels(X, y, cst, entropy, count, random_state)
 
         outputs = list(classes)
+    # Several classes: the centred logits, whose additivity in a set is the null's (a
+    # class's log-odds against the rest also hold pairs joined by the softmax alone)
+    output = "centered" if n_classes is not None and n_classes > 2 else "logit"
     plan = []  # per order: (positions, [(member indices, tested columns)])
     for order in sorted({len(s) for s in feature_sets}):
         positions = [i for i, s in enumerate(feature_sets) if len(s) == order]
@@ -777,7 +807,7 @@ def bootstrap_p_values(
     for positions, families in plan:
         members = np.concatenate([[0], *[m for m, _ in families]]).astype(int)
         sets = [tuple(feature_sets[i]) for i in positions]
-        T = _statistics(network, X[rows], sets, outputs, members.tolist())
+        T = _statistics(network, X[rows], sets, outputs, members.tolist(), output)
         where = {int(m): r for r, m in enumerate(members)}
         families = [(np.array([where[int(m)] for m in index]), t) for index, t in families]
         p[positions] = _pooled_p_values(

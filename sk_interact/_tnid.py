@@ -195,9 +195,10 @@ class TNIDDetector(
         for interactions. For classes, the null labels are drawn from the constrained
         classifier, flattened to the labels' out-of-fold uncertainty; with three or
         more classes a set is no interaction when every class's softmax logit leaves
-        it out (as in a multinomial logistic model), so pairs that a class's log-odds
-        against the rest hold only through the softmax's normalisation (features
-        acting on different classes) are ranked but not selected. Error control is
+        it out (as in a multinomial logistic model), and the test differentiates the
+        centred logits, so pairs that a class's log-odds against the rest hold only
+        through the softmax's normalisation (features acting on different classes)
+        are ranked but not selected. Error control is
         measured on regression and classification targets; on binary labels the
         power is low at a few thousand rows (see the user guide, "Which interactions
         are real: p-values and false discovery rate").
@@ -293,7 +294,11 @@ class TNIDDetector(
     ``output="proba"`` reproduces the paper. Multi-class: the squared cross partial of
     class ``target``'s output; with ``target=None`` the squared cross partials of all
     classes are summed (an interaction that matters for any class is found) and
-    ``effect`` is NaN. For :meth:`local_interactions` and :meth:`local_hessians`,
+    ``effect`` is NaN. A class's log-odds against the rest hold pairs of features that
+    act on different classes' logits even in a multinomial logistic model (through the
+    softmax's normalisation), so such pairs rank high; ``significance`` reads the
+    centred logits, which do not hold them, and does not select them.
+    For :meth:`local_interactions` and :meth:`local_hessians`,
     ``target=None`` means each sample's predicted class.
 
     **Categorical columns and groups.** Text, ``category`` and boolean object columns

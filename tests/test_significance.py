@@ -7,11 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 from sk_interact import TNIDDetector
+from sk_interact._derivatives import mixed_partials
 from sk_interact._features import FeatureLayout
+from sk_interact._networks import ClassOutput
 from sk_interact._significance import (
     MAX_NULL_GROUPS,
     _covering_groups,
@@ -450,21 +453,38 @@ def test_multiclass_target():
     assert (0, 1) in tnid.select_interactions(fdr=0.1)["indices"].tolist()
 
 
-def test_pairs_of_the_softmax_alone_are_ranked_but_not_selected():
-    # Three classes with additive softmax logits 0, 4 sin x0 + 2 x1, 2 x1² − 2 + 2 x2:
-    # no set is an interaction of the logits (the test's null for several classes), but
-    # class 0's log-odds against the rest, −log(e^f + e^g), holds every pair of x0, x1,
-    # x2, and the ranking puts those three first. With the median gap for every family
-    # (earlier versions) all three were selected at FDR 0.1.
-    rng = np.random.default_rng(7000)
-    n = 3000
-    X = rng.normal(size=(n, 5))
-    z = 2 * np.stack([np.zeros(n), 2 * np.sin(X[:, 0]) + X[:, 1], X[:, 1] ** 2 - 1 + X[:, 2]], 1)
-    cumulative = np.cumsum(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), axis=1)
-    y = (rng.uniform(size=(n, 1)) > cumulative[:, :-1]).sum(axis=1)
-    tnid = TNIDDetector(significance="auto", random_state=0, memory=None).fit(X, y)
-    assert set(tnid.interactions_["indices"].iloc[:3]) == {(0, 1), (0, 2), (1, 2)}
-    assert tnid.select_interactions(fdr=0.1).empty
+class _Logits(torch.nn.Module):
+    """Class logits ``0, sin x0 + x1, x1² + x2`` (additive) plus a shift every class
+    shares, ``exp(x0·x2)``, which changes no probability; with ``planted``, ``γ x0·x1``
+    in class 1's logit."""
+
+    def __init__(self, planted=0.0):
+        super().__init__()
+        self.planted = planted
+
+    def forward(self, x):
+        f = torch.sin(x[:, 0]) + x[:, 1] + self.planted * x[:, 0] * x[:, 1]
+        g = x[:, 1] ** 2 + x[:, 2]
+        shared = torch.exp(x[:, 0] * x[:, 2])
+        return torch.stack([torch.zeros_like(f), f, g], dim=1) + shared[:, None]
+
+
+def test_centred_logits_hold_no_pair_of_additive_logits():
+    # Under the test's null for several classes (additive logits) no pair is an
+    # interaction; class 0's log-odds against the rest, −log(e^f + e^g), still holds
+    # every pair of x0, x1, x2 through the softmax alone (as the ranking shows), while
+    # the centred logits the test differentiates for three or more classes hold none,
+    # whatever shift the classes share; a product planted in class 1's logit is in its
+    # centred logit with weight 1 − 1/3.
+    X = torch.as_tensor(np.random.RandomState(0).normal(size=(64, 3)))
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    for c in range(3):
+        log_odds = torch.nn.Sequential(_Logits(), ClassOutput(c, "logit"))
+        centred = torch.nn.Sequential(_Logits(), ClassOutput(c, "centered"))
+        assert mixed_partials(log_odds, X, pairs).abs().mean() > 0.01
+        np.testing.assert_allclose(mixed_partials(centred, X, pairs).numpy(), 0, atol=1e-10)
+    planted = torch.nn.Sequential(_Logits(planted=1.5), ClassOutput(1, "centered"))
+    np.testing.assert_allclose(mixed_partials(planted, X, [(0, 1)]).numpy(), 1.0, rtol=1e-12)
 
 
 def test_triple_is_tested_against_pairwise_interactions():
@@ -611,6 +631,44 @@ def test_label_entropy_is_the_labels_uncertainty_out_of_fold():
     drawn = (rng.uniform(size=3000) < p).astype(int)
     true = -(p * np.log(p) + (1 - p) * np.log(1 - p)).mean()
     assert true - 0.02 < _label_entropy(X, drawn, everything, 0) < true + 0.1
+
+
+def test_label_entropy_of_several_noisy_classes_is_below_chance():
+    # Four classes with additive logits (true mean entropy 1.11, chance log 4 = 1.39):
+    # boosting run to its 100 iterations overfits the noisy labels and its out-of-fold
+    # cross-entropy was 1.40, above chance, so the null labels were drawn uniformly and
+    # the test selected pairs of main effects in 8 of 10 runs.
+    rng = np.random.default_rng(7000)
+    n = 3000
+    x = rng.normal(size=(n, 4))
+    level = rng.choice([-0.5, 0.0, 1.0], n)
+    X = np.column_stack([x, level])
+    z = 1.2 * np.stack(
+        [
+            np.zeros(n),
+            np.sin(2 * x[:, 0]) + level,
+            x[:, 1] - x[:, 2] ** 2 / 2,
+            np.abs(x[:, 3]) + 0.5 * x[:, 0] - 0.8,
+        ],
+        axis=1,
+    )
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    y = (rng.uniform(size=(n, 1)) > np.cumsum(p, axis=1)[:, :-1]).sum(axis=1)
+    true = -(p * np.log(p)).sum(axis=1).mean()
+    entropy = _label_entropy(X, y, [[0, 1, 2, 3, 4]], 0)
+    assert true - 0.02 < entropy < true + 0.15 < np.log(4)
+
+
+@pytest.mark.parametrize("rare", [1, 2, 4, 5])
+def test_label_entropy_with_a_rare_class(rare):
+    # Early stopping draws a stratified validation share from each training fold,
+    # which refuses a class of one or two rows there; such labels still get an
+    # estimate (boosting run to all of its iterations), near the labels' entropy.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] > 0).astype(int)
+    y[:rare] = 2
+    assert 0.0 < _label_entropy(X, y, [[0, 1, 2]], 0) < 0.3
 
 
 def test_p_values_do_not_depend_on_the_targets_units(planted):
