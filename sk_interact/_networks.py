@@ -306,6 +306,8 @@ class ClassOutput(nn.Module):
     tensor([-1.6931])
     >>> ClassOutput(0, "centered")(torch.tensor([[0.0, 1.0, 2.0]]))  # 0 − mean
     tensor([-1.])
+    >>> ClassOutput(1, "centered")(torch.tensor([[2.0]]))  # one column: logits (0, 2)
+    tensor([1.])
     """
 
     def __init__(self, c: int, output: str, from_probabilities: bool = False):
