@@ -1,4 +1,4 @@
-"""``significance="auto"`` on small tables whose binary labels are nearly determined.
+"""``significance="auto"`` on small tables whose labels the features nearly determine.
 
 The classification benchmark (``significance.py --task classification``) draws labels
 with log-odds ``3 z`` from functions of eight to ten features, nearly all of them with
@@ -82,6 +82,15 @@ def draw_classes(z, rng):
     return (rng.uniform(size=(len(z), 1)) > cumulative).sum(axis=1)
 
 
+def numbers_and_category(rng, effects):
+    """Five normal columns and a category ``cat`` of the levels of ``effects``: the
+    table, its numbers and each row's level effect."""
+    x = rng.normal(size=(N, 5))
+    X = pd.DataFrame(x, columns=[f"x{i}" for i in range(5)])
+    X["cat"] = rng.choice(list(effects), N)
+    return X, x, X["cat"].map(effects).to_numpy()
+
+
 def held_out(name, seed):
     rng = np.random.default_rng(7000 + seed)
     truth = set()
@@ -123,19 +132,13 @@ def held_out(name, seed):
             z = 2 * np.stack([np.zeros(N), first, second], axis=1)
             truth = {(1, 3)}
         elif name == "H8":  # three classes, a category among the features
-            X = pd.DataFrame(rng.normal(size=(N, 5)), columns=[f"x{i}" for i in range(5)])
-            X["cat"] = rng.choice(list("abcd"), N)
-            level = X["cat"].map({"a": -1.0, "b": 0.0, "c": 0.5, "d": 1.0}).to_numpy()
-            x = X[[f"x{i}" for i in range(5)]].to_numpy()
+            X, x, level = numbers_and_category(rng, {"a": -1.0, "b": 0.0, "c": 0.5, "d": 1.0})
             first = x[:, 0] + level
             second = x[:, 1] ** 2 - 1 + x[:, 2] + 0.8 * x[:, 0] * x[:, 2]
             z = 1.5 * np.stack([np.zeros(N), first, second], axis=1)
             return X, draw_classes(z, rng), {(0, 2)}
         elif name == "H9":  # four classes, additive logits, a category
-            X = pd.DataFrame(rng.normal(size=(N, 5)), columns=[f"x{i}" for i in range(5)])
-            X["cat"] = rng.choice(list("pqr"), N)
-            level = X["cat"].map({"p": -0.5, "q": 0.0, "r": 1.0}).to_numpy()
-            x = X[[f"x{i}" for i in range(5)]].to_numpy()
+            X, x, level = numbers_and_category(rng, {"p": -0.5, "q": 0.0, "r": 1.0})
             z = 1.2 * np.stack(
                 [
                     np.zeros(N),

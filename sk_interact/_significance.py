@@ -356,10 +356,11 @@ def _label_entropy(X, y, cst, seed) -> float:
     overstates their uncertainty, by far with several classes (three and four classes
     of 3,000 rows: 0.71 and 1.40 against a true mean entropy of 0.50 and 1.11, the
     second above chance, so the null labels were drawn uniformly; 0.59 and 1.20
-    stopped early). Its validation share is drawn stratified, so it needs every class
-    in every training fold twice and the share to hold each class: with a class of
-    fewer than :data:`MIN_CLASS_ROWS` rows, or fewer than that many rows per class, the
-    classifier runs all of its iterations, as before."""
+    stopped early). Its validation share (10% of a training fold, 8% of the rows) is
+    drawn stratified, so it needs every class twice in every training fold and once in
+    the share: with a class of fewer than :data:`MIN_CLASS_ROWS` rows, or fewer than
+    four times that many rows per class, the classifier runs all of its iterations, as
+    before."""
     counts = np.bincount(np.asarray(y, dtype=np.int64))
     counts = counts[counts > 0]
     stop_early = counts.min() >= MIN_CLASS_ROWS and len(y) >= 4 * MIN_CLASS_ROWS * len(counts)
