@@ -33,7 +33,16 @@ than the real network does, and the shift that removes that gap
   logits ``0``, ``1.5 (x0 + cat)``, ``1.5 (x1² − 1 + x2 + 0.8 x0·x2)``: ``x0·x2``
   planted; ``H9`` four classes of five numbers and a three-level category, additive
   logits ``0``, ``1.2 (sin 2x0 + cat)``, ``1.2 (x1 − x2²/2)``, ``1.2 (|x3| + x0/2 −
-  0.8)``.
+  0.8)``;
+* **held out for the observed side's spread** (written before any run of their own,
+  before that spread was measured on the development functions, 10 seeds each):
+  ``H10`` three classes of seven uniform features, two without effect, logits ``0``,
+  ``2 (tanh 3x0 + x2)``, ``2 (3 x1² − 1 + [x3 > 0.2])``; ``H11`` binary, a fifth of
+  the rows positive, log-odds ``3 z − 2.5`` of ``exp(x0/2) + |x1| + sin 2x2`` among six
+  features; ``H12`` five classes of six features, additive logits; ``H13`` three
+  classes of six correlated normal features (correlation 0.5), logits ``0``, ``2 (x0 +
+  cos 2x2 + 0.7 x0·x1)``, ``2 (x1 − x3²/2)``: ``x0·x1`` planted; ``H14`` binary, six
+  correlated normal features (0.6), additive log-odds ``4 z``.
 
 Per run the statistics are kept and the p-values computed twice, on the same
 networks: with the shipped gap (for each of the strongest sets, tested alone, the gap
@@ -91,6 +100,12 @@ def numbers_and_category(rng, effects):
     return X, x, X["cat"].map(effects).to_numpy()
 
 
+def correlated_normal(rng, d, rho):
+    """``d`` standard normal columns with correlation ``rho`` between every two."""
+    shared = rng.normal(size=(N, 1))
+    return np.sqrt(rho) * shared + np.sqrt(1 - rho) * rng.normal(size=(N, d))
+
+
 def held_out(name, seed):
     rng = np.random.default_rng(7000 + seed)
     truth = set()
@@ -119,6 +134,14 @@ def held_out(name, seed):
         g = np.sin(2 * X[:, 0]) + X[:, 1] + X[:, 2] ** 2 + 0.7 * X[:, 1] * X[:, 4]
         g = 4 * (g - g.mean()) / g.std()
         truth = {(1, 4)}
+    elif name == "H11":  # about a fifth of the rows positive
+        X = rng.normal(size=(N, 6))
+        g = np.exp(X[:, 0] / 2) + np.abs(X[:, 1]) + np.sin(2 * X[:, 2])
+        g = 3 * (g - g.mean()) / g.std() - 2.5
+    elif name == "H14":  # correlated inputs
+        X = correlated_normal(rng, 6, 0.6)
+        g = X[:, 0] + np.tanh(2 * X[:, 1]) + X[:, 2] ** 2 / 2 - np.abs(X[:, 3])
+        g = 4 * (g - g.mean()) / g.std()
     else:  # several classes: softmax logits, additive unless a product is planted
         if name == "H5":
             X = rng.normal(size=(N, 5))
@@ -149,6 +172,29 @@ def held_out(name, seed):
                 axis=1,
             )
             return X, draw_classes(z, rng), set()
+        elif name == "H10":  # three classes, uniform inputs, two without effect
+            X = rng.uniform(-1, 1, size=(N, 7))
+            first = np.tanh(3 * X[:, 0]) + X[:, 2]
+            second = 3 * X[:, 1] ** 2 - 1 + (X[:, 3] > 0.2)
+            z = 2 * np.stack([np.zeros(N), first, second], axis=1)
+        elif name == "H12":  # five classes, additive logits
+            X = rng.normal(size=(N, 6))
+            z = 1.3 * np.stack(
+                [
+                    np.zeros(N),
+                    X[:, 0] - 0.5 * X[:, 4],
+                    np.sin(2 * X[:, 1]) + 0.5 * X[:, 0],
+                    X[:, 2] ** 2 - 1,
+                    np.abs(X[:, 3]) - 0.8 - 0.5 * X[:, 1],
+                ],
+                axis=1,
+            )
+        elif name == "H13":  # three classes, correlated inputs, x0·x1 planted
+            X = correlated_normal(rng, 6, 0.5)
+            first = X[:, 0] + np.cos(2 * X[:, 2]) + 0.7 * X[:, 0] * X[:, 1]
+            second = X[:, 1] - X[:, 3] ** 2 / 2
+            z = 2 * np.stack([np.zeros(N), first, second], axis=1)
+            truth = {(0, 1)}
         else:  # H7: four classes
             X = rng.normal(size=(N, 6))
             z = 1.5 * np.stack(
@@ -170,7 +216,7 @@ def held_out(name, seed):
 DEVELOPMENT = {
     f"add_{d}_{s}": (d, s, 0.0) for d, s in [(4, 0.2), (5, 0.2), (5, 0.5), (6, 0.35), (8, 0.2)]
 } | {f"int_{d}_{s}_{g}": (d, s, g) for d, s, g in [(5, 0.5, 0.5), (5, 0.5, 0.25), (8, 0.3, 0.5)]}
-HELD_OUT = ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9"]
+HELD_OUT = [f"H{i}" for i in range(1, 15)]
 
 
 def run(name, seed) -> dict:
