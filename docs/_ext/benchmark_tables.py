@@ -632,7 +632,7 @@ def render_significance_classes(data):
                 found,
             ]
         )
-    return table(
+    out = table(
         [
             "function",
             "set",
@@ -646,6 +646,28 @@ def render_significance_classes(data):
         f"Small tables with labels the features nearly determine, FDR 0.1 "
         f"({meta['n_samples']} rows, torch threads {meta['threads']}; in parentheses the "
         "median gap, on the same networks)",
+    )
+    if "pooled" not in data:
+        return out
+    pooled = [
+        [
+            label,
+            str(entry["runs"]),
+            str(entry["runs_with_false"]),
+            f"{entry['share']:.2f} ({entry['low']:.2f}–{entry['high']:.2f})",
+            f"{entry['fdr']:.3f}",
+        ]
+        for label, entry in data["pooled"].items()
+    ]
+    return (
+        out
+        + "\n"
+        + table(
+            ["tables", "runs", "runs with a false discovery", "share (95% interval)", "FDR"],
+            pooled,
+            "The same runs pooled by kind of table (shipped method; Clopper–Pearson intervals; "
+            "FDR: the mean over runs of the share of selected pairs that are false)",
+        )
     )
 
 
