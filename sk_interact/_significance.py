@@ -657,7 +657,9 @@ def _tail_probabilities(
     the sets the family does not test, where both sides hold the same interactions (an
     overall difference in how strongly the two sides learnt their effects): the
     strongest sets' gap for a family testing one of the ``n_leading`` strongest sets,
-    the typical set's for a fold of weaker ones (:func:`_family_gap`).
+    the typical set's for a fold of weaker ones (:func:`_family_gap`); and the observed
+    side's spread holds its own variance around the null means there, where larger
+    than the families' shared error (:func:`_observed_variance`).
     """
     n_sets = T.shape[1]
     if families is None:
