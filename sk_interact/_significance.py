@@ -43,11 +43,11 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    squared sum get a constant spread, with a warning (:func:`_noise_model`). For classes,
    labels drawn from its probabilities, flattened by a temperature until their mean
    entropy reaches the out-of-fold cross-entropy of an unconstrained classifier that
-   stops early (:func:`_label_entropy`; run to its 100 iterations it overfits noisy
+   stops early (:func:`_label_entropy`: run to its 100 iterations it overfits noisy
    labels, and on four classes its out-of-fold cross-entropy was above chance, so
-   the null labels were drawn uniformly. :func:`_drawn_labels`: in-sample
-   probabilities are too sharp; on development
-   functions the untempered labels' FDR at 0.1 was 0.20, 0.02 tempered); the
+   the null labels were drawn uniformly; :func:`_drawn_labels`: in-sample
+   probabilities are too sharp, and on development functions the untempered labels'
+   FDR at 0.1 was 0.20, 0.02 tempered); the
    real-target side is one network on the real labels. (Networks on labels drawn from
    an unconstrained classifier, tried as the real-target side, learn that model's own
    spurious interactions too: on development functions a third of the selections were
@@ -555,7 +555,8 @@ def _weighted_gap(L, reference) -> np.ndarray:
     pair of two main effects at FDR 0.1, and 3 of 50 with this gap
     (``benchmarks/significance_classes.py``; 4 of 50 with the labels' uncertainty as
     now estimated, 17 with the median). On three and four classes with additive logits,
-    6 of 30 runs selected a pair with this gap, 11 with the median. The weights come
+    4 of 30 runs selected a pair with this gap, 9 with the median (with the observed
+    side's own variance, :func:`_observed_variance`; 6 and 11 before it). The weights come
     from the reference alone, so the gap is linear in ``L`` and a null row's is
     estimated as the observed row's.
     """
@@ -633,7 +634,7 @@ def _observed_variance(L, families, sigma, others, gaps) -> float:
     """
     values, counts = [], []
     for (rows, _), o, gap in zip(families, others, gaps):
-        if o is None or not len(o):
+        if not len(o):
             continue
         deviation = (L[0, o] - gap - L[rows][:, o].mean(axis=0)) / sigma[o]
         values.append(deviation**2 / (1 + 1 / len(rows)))

@@ -198,8 +198,8 @@ class TNIDDetector(
         it out (as in a multinomial logistic model), and the test differentiates the
         centred logits, so pairs that a class's log-odds against the rest hold only
         through the softmax's normalisation (features acting on different classes)
-        are ranked but not selected. Error control is
-        measured on regression and classification targets; on binary labels the
+        are ranked but not selected. Error control is measured on regression and
+        classification targets; on binary labels the
         power is low at a few thousand rows (see the user guide, "Which interactions
         are real: p-values and false discovery rate").
     n_null_networks : int, default=4

@@ -98,6 +98,13 @@ def _families_with_shared_errors(rng, shared, n_sets=40, n_families=8, B=4):
     return L, families
 
 
+def _pooled_spread(L, families):
+    """Each set's spread: its networks' deviations from their family's mean, pooled
+    over the families (as the test estimates it)."""
+    squares = sum(((L[r] - L[r].mean(axis=0)) ** 2).sum(axis=0) for r, _ in families)
+    return np.sqrt(squares / sum(len(r) - 1 for r, _ in families))
+
+
 def test_a_familys_shared_error_widens_the_observed_spread():
     # Each family's mean carries an error its networks share (variance 2 σ² here), which
     # their spread around it does not show. Measured from how the families' means
@@ -107,10 +114,7 @@ def test_a_familys_shared_error_widens_the_observed_spread():
     p, estimates = [], []
     for _ in range(30):
         L, families = _families_with_shared_errors(rng, shared=2.0)
-        sigma = np.sqrt(
-            sum(((L[r] - L[r].mean(axis=0)) ** 2).sum(axis=0) for r, _ in families)
-            / sum(len(r) - 1 for r, _ in families)
-        )
+        sigma = _pooled_spread(L, families)
         valid = np.ones(L.shape[1], dtype=bool)
         estimates.append(_shared_variance(L, families, sigma, valid, [0.0] * len(families)))
         p.append(_pooled_p_values(np.exp(L), families))
@@ -157,10 +161,7 @@ def test_the_observed_sides_own_variance_widens_its_spread(monkeypatch):
     draws = [_drawn_label_statistics(rng, extra=1.5) for _ in range(60)]
     estimates = []
     for L, families in draws:
-        sigma = np.sqrt(
-            sum(((L[r] - L[r].mean(axis=0)) ** 2).sum(axis=0) for r, _ in families)
-            / sum(len(r) - 1 for r, _ in families)
-        )
+        sigma = _pooled_spread(L, families)
         others = [np.setdiff1d(np.arange(L.shape[1]), t) for _, t in families]
         gaps = [
             _weighted_gap(L[0, o], L[r][:, o].mean(axis=0)) for (r, _), o in zip(families, others)
