@@ -150,11 +150,15 @@ def phase_timer(phases: dict):
             setattr(significance, attr, function)
 
 
-def run(name: str, seed: int, n: int, timing: bool, task: str = "regression") -> dict:
+def load(name: str, n: int, seed: int):
+    """``X, y, truth`` of one of F1–F10 or of the additive A1 and A2."""
     if name in TSANG:
-        X, y, truth = make_tsang_benchmark(name, n_samples=n, random_state=seed)
-    else:
-        X, y, truth = additive(name, n, seed)
+        return make_tsang_benchmark(name, n_samples=n, random_state=seed)
+    return additive(name, n, seed)
+
+
+def run(name: str, seed: int, n: int, timing: bool, task: str = "regression") -> dict:
+    X, y, truth = load(name, n, seed)
     if task == "classification":
         y = binary_labels(y, seed)
     settings = dict(random_state=seed, memory=None)

@@ -62,8 +62,8 @@ from significance import (
     LEVELS,
     RESULTS,
     TSANG,
-    additive,
     interval,
+    load,
     make_truth,
     pair_variance_shares,
 )
@@ -72,7 +72,6 @@ from sklearn.model_selection import KFold
 
 from sk_interact import TNIDDetector
 from sk_interact._significance import benjamini_hochberg
-from sk_interact.datasets import make_tsang_benchmark
 
 METHODS = ("knockoffs", "knockoffs (offset 0)", "knockoffs (one swapped)", "holdout", "bootstrap")
 
@@ -143,10 +142,7 @@ def holdout_p_values(X, y, seed: int) -> dict:
 
 
 def run(name: str, seed: int, n: int) -> dict:
-    if name in TSANG:
-        X, y, truth = make_tsang_benchmark(name, n_samples=n, random_state=seed)
-    else:
-        X, y, truth = additive(name, n, seed)
+    X, y, truth = load(name, n, seed)
     start = time.perf_counter()
     TNIDDetector(memory=None, random_state=seed).fit(X, y)
     plain = time.perf_counter() - start

@@ -532,15 +532,24 @@ def render_categorical(data):
     return text
 
 
-def render_significance(data):
-    summary, meta = data["summary"], data["meta"]
+def calibration_table(calibration, sets, title):
+    """KS distance and small shares of the p-values of sets that are not interactions."""
     rows = [
         [label, str(e["n"]), num(e["ks"]), num(e["below_0.05"]), num(e["below_0.1"])]
-        for label, e in summary["calibration"].items()
+        for label, e in calibration.items()
     ]
-    text = table(
-        ["pairs that are not interactions", "p-values", "KS distance", "≤ 0.05", "≤ 0.1"],
+    return table(
+        [f"{sets} that are not interactions", "p-values", "KS distance", "≤ 0.05", "≤ 0.1"],
         rows,
+        title,
+    )
+
+
+def render_significance(data):
+    summary, meta = data["summary"], data["meta"]
+    text = calibration_table(
+        summary["calibration"],
+        "pairs",
         f"Calibration ({meta.get('task', 'regression')}, {meta['seeds']} seeds, "
         f"{meta['n_samples']} rows, torch threads "
         f"{meta['threads']})",
@@ -671,12 +680,69 @@ def render_significance_classes(data):
     )
 
 
+def render_significance_order3(data):
+    summary, meta = data["summary"], data["meta"]
+    out = calibration_table(
+        summary["calibration"],
+        "sets",
+        f"Calibration at order 3 (``order=3`` fits, {meta['seeds']} seeds, "
+        f"{meta['n_samples']} rows, torch threads {meta['threads']})",
+    )
+    rows = []
+    for level, entry in summary["fdr"].items():
+        for order, e in entry.items():
+            power = "—" if e["power"] is None else f"{e['power']:.2f} ({e['sets_for_power']})"
+            rows.append(
+                [
+                    level,
+                    "every order" if order == "all" else f"order {order}",
+                    f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
+                    f"{e['runs_with_discovery_additive']:.2f}",
+                    power,
+                ]
+            )
+    out += "\n" + table(
+        ["nominal FDR", "sets", "empirical FDR [95%]", "additive runs with a discovery", "power"],
+        rows,
+        "FDR and power at order 3 (F1–F10, A1 and A2; power: true sets holding ≥ 1% of the "
+        "target's variance)",
+    )
+    rows = [
+        [
+            name,
+            f"{row['order3_ranked']:.1f}",
+            f"{row['order3_true_ranked']:.1f}",
+            f"{row['order3_true_selected']} / {row['order3_false_selected']}",
+            f"{row['order2_true_selected']} / {row['order2_false_selected']}",
+            seconds(row["seconds"]),
+        ]
+        for name, row in summary["per_function"].items()
+    ]
+    return (
+        out
+        + "\n"
+        + table(
+            [
+                "function",
+                "triples ranked",
+                "true triples ranked",
+                "triples selected: true / false",
+                "pairs selected: true / false",
+                "fit with significance",
+            ],
+            rows,
+            "Per function at FDR 0.1 (ranked: mean per run; selected: summed over runs)",
+        )
+    )
+
+
 RENDERERS = {
     "categorical": render_categorical,
     "significance": render_significance,
     "significance_classification": render_significance,
     "significance_methods": render_significance_methods,
     "significance_classes": render_significance_classes,
+    "significance_order3": render_significance_order3,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
