@@ -685,7 +685,8 @@ def render_significance_order3(data):
     out = calibration_table(
         summary["calibration"],
         "sets",
-        f"Calibration at order 3 (``order=3`` fits, {meta['seeds']} seeds, "
+        f"Calibration at order 3 ({meta.get('task', 'regression')}, ``order=3`` fits, "
+        f"{meta['seeds']} seeds, "
         f"{meta['n_samples']} rows, torch threads {meta['threads']})",
     )
     rows = []
@@ -743,6 +744,7 @@ RENDERERS = {
     "significance_methods": render_significance_methods,
     "significance_classes": render_significance_classes,
     "significance_order3": render_significance_order3,
+    "significance_order3_classification": render_significance_order3,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
