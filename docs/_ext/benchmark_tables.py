@@ -698,7 +698,9 @@ def render_significance_order3(data):
                     level,
                     "every order" if order == "all" else f"order {order}",
                     f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
-                    f"{e['runs_with_discovery_additive']:.2f}",
+                    "—"
+                    if e["runs_with_discovery_additive"] is None
+                    else f"{e['runs_with_discovery_additive']:.2f}",
                     power,
                 ]
             )
@@ -745,6 +747,7 @@ RENDERERS = {
     "significance_classes": render_significance_classes,
     "significance_order3": render_significance_order3,
     "significance_order3_classification": render_significance_order3,
+    "significance_order3_heldout": render_significance_order3,
     "tsang_suite": render_tsang_suite,
     "tsang_suite_vectorised": render_tsang_suite,
     "peers": render_peers,
