@@ -707,8 +707,8 @@ def render_significance_order3(data):
     out += "\n" + table(
         ["nominal FDR", "sets", "empirical FDR [95%]", "additive runs with a discovery", "power"],
         rows,
-        "FDR and power at order 3 (F1–F10, A1 and A2; power: true sets holding ≥ 1% of the "
-        "target's variance)",
+        f"FDR and power at order 3 ({', '.join(summary['per_function'])}; power: true sets "
+        "holding ≥ 1% of the target's variance)",
     )
     rows = [
         [
