@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import platform
 import time
@@ -80,23 +81,33 @@ def additive(name: str, n: int, seed: int):
     return X, y, []
 
 
-def pair_variance_shares(name: str, n: int = 20000, seed: int = 123) -> dict:
-    """Per pair: superset importance ``E[(Δ_ij f)²] / 4 / Var f`` (Liu & Owen 2006)."""
-    f = tsang_function(name)
-    X, _, _ = make_tsang_benchmark(name, n_samples=n, random_state=seed)
-    X2, _, _ = make_tsang_benchmark(name, n_samples=n, random_state=seed + 1)
+def superset_importance(f, sample, sets, n: int = 20000, seed: int = 123) -> dict:
+    """Per set ``S``: ``E[(Δ_S f)²] / 2^|S| / Var f`` (Liu & Owen 2006), the share of the
+    target's variance that interactions holding all of ``S`` carry, by Monte Carlo on
+    ``sample(n, seed)`` with the features of each subset of ``S`` redrawn from
+    ``sample(n, seed + 1)``."""
+    X, X2 = sample(n, seed), sample(n, seed + 1)
     variance = np.var(f(X))
     shares = {}
-    d = X.shape[1]
-    for i in range(d):
-        for j in range(i + 1, d):
-            a, b, c = X.copy(), X.copy(), X.copy()
-            a[:, i] = X2[:, i]
-            b[:, j] = X2[:, j]
-            c[:, [i, j]] = X2[:, [i, j]]
-            delta = f(X) - f(a) - f(b) + f(c)
-            shares[(i, j)] = float(np.mean(delta**2) / 4 / variance)
+    for s in sets:
+        delta = np.zeros(n)
+        for size in range(len(s) + 1):
+            for moved in itertools.combinations(s, size):
+                Z = X.copy()
+                Z[:, list(moved)] = X2[:, list(moved)]
+                delta += (-1) ** size * f(Z)
+        shares[tuple(s)] = float(np.mean(delta**2) / 2 ** len(s) / variance)
     return shares
+
+
+def pair_variance_shares(name: str) -> dict:
+    """Per pair of features of ``name`` (one of F1–F10): its superset importance."""
+    d = make_tsang_benchmark(name, n_samples=2, random_state=0)[0].shape[1]
+    return superset_importance(
+        tsang_function(name),
+        lambda n, seed: make_tsang_benchmark(name, n_samples=n, random_state=seed)[0],
+        itertools.combinations(range(d), 2),
+    )
 
 
 def binary_labels(y: np.ndarray, seed: int) -> np.ndarray:

@@ -43,7 +43,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from scipy import stats
-from significance import LEVELS, TSANG, binary_labels, interval, load, warm_up
+from significance import (
+    LEVELS,
+    TSANG,
+    binary_labels,
+    interval,
+    load,
+    superset_importance,
+    warm_up,
+)
 
 from sk_interact import TNIDDetector
 from sk_interact.datasets import make_tsang_benchmark, tsang_function
@@ -125,24 +133,12 @@ def true_function(name: str):
     )
 
 
-def set_variance_shares(name: str, order: int, n: int = 20000, seed: int = 123) -> dict:
-    """Superset importance ``E[(Δ_S f)²] / 2^|S| / Var f`` of every set of ``order``
-    features inside a true interaction of ``name`` (Liu & Owen 2006); other sets hold
-    none."""
+def set_variance_shares(name: str, order: int) -> dict:
+    """Superset importance of every set of ``order`` features inside a true interaction
+    of ``name``; other sets hold none."""
     f, truth, sample = true_function(name)
-    X, X2 = sample(n, seed), sample(n, seed + 1)
-    variance = np.var(f(X))
     inside = {tuple(sorted(c)) for t in truth for c in itertools.combinations(t, order)}
-    shares = {}
-    for s in sorted(inside):
-        delta = np.zeros(n)
-        for size in range(order + 1):
-            for moved in itertools.combinations(s, size):
-                Z = X.copy()
-                Z[:, list(moved)] = X2[:, list(moved)]
-                delta += (-1) ** size * f(Z)
-        shares[s] = float(np.mean(delta**2) / 2**order / variance)
-    return shares
+    return superset_importance(f, sample, sorted(inside))
 
 
 def run(name: str, seed: int, n: int, task: str = "regression") -> dict:

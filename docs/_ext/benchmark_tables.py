@@ -532,6 +532,16 @@ def render_categorical(data):
     return text
 
 
+def fdr_cells(e):
+    """An empirical FDR with its 95% interval, and the share of additive runs with a
+    discovery (— where the runs had no additive function)."""
+    additive = e["runs_with_discovery_additive"]
+    return [
+        f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
+        "—" if additive is None else f"{additive:.2f}",
+    ]
+
+
 def calibration_table(calibration, sets, title):
     """KS distance and small shares of the p-values of sets that are not interactions."""
     rows = [
@@ -557,15 +567,7 @@ def render_significance(data):
     rows = []
     for level, f in summary["fdr"].items():
         p = summary["power"][level]
-        additive = f["runs_with_discovery_additive"]
-        rows.append(
-            [
-                level,
-                f"{f['fdr']:.3f} [{f['low']:.3f}, {f['high']:.3f}]",
-                "—" if additive is None else f"{additive:.2f}",
-                f"{p['power']:.2f} ({p['pairs']} pairs)",
-            ]
-        )
+        rows.append([level, *fdr_cells(f), f"{p['power']:.2f} ({p['pairs']} pairs)"])
     text += "\n" + table(
         ["nominal FDR", "empirical FDR [95%]", "additive runs with a discovery", "power"],
         rows,
@@ -599,8 +601,7 @@ def render_significance_methods(data):
                 [
                     method,
                     level,
-                    f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
-                    f"{e['runs_with_discovery_additive']:.2f}",
+                    *fdr_cells(e),
                     f"{e['power']:.2f} ({e['pairs']} pairs)",
                     f"{ratio(cost['median'])} ({ratio(cost['low'])}–{ratio(cost['high'])})",
                 ]
@@ -693,17 +694,8 @@ def render_significance_order3(data):
     for level, entry in summary["fdr"].items():
         for order, e in entry.items():
             power = "—" if e["power"] is None else f"{e['power']:.2f} ({e['sets_for_power']})"
-            rows.append(
-                [
-                    level,
-                    "every order" if order == "all" else f"order {order}",
-                    f"{e['fdr']:.3f} [{e['low']:.3f}, {e['high']:.3f}]",
-                    "—"
-                    if e["runs_with_discovery_additive"] is None
-                    else f"{e['runs_with_discovery_additive']:.2f}",
-                    power,
-                ]
-            )
+            sets = "every order" if order == "all" else f"order {order}"
+            rows.append([level, sets, *fdr_cells(e), power])
     out += "\n" + table(
         ["nominal FDR", "sets", "empirical FDR [95%]", "additive runs with a discovery", "power"],
         rows,
