@@ -786,6 +786,7 @@ def _demo(args) -> int:
     _save(ranking, out, plot, f"T-NID on {args.function}", args.top)
     _echo()
     _echo("Next: sk-interact detect DATA.csv --target COLUMN --plot ranking.png")
+    _echo("  add --fdr 0.1 for only the interactions selected at a false discovery rate of 0.1")
     _echo(DOCS_HINT)
     return EXIT_OK
 

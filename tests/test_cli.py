@@ -328,6 +328,8 @@ def test_demo_scores_its_ranking_against_the_truth(tmp_path, capsys):
     assert header[-1] == "true" and first[-1] == "yes"
     assert re.search(r"True pairs among the top 12: \d+ of 12", out)
     assert len(load_ranking(out_path)) == 45
+    # the next step it suggests names the option that says which interactions are real
+    assert "add --fdr 0.1 for only the interactions selected" in out
     assert out.rstrip().endswith("python -m sphinx -b html docs docs/_build/html)")
 
 
