@@ -559,6 +559,21 @@ def test_triple_is_tested_against_pairwise_interactions():
     assert (0, 1, 2) in selected["indices"].tolist()
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_classification_finds_a_planted_triple(seed):
+    # Binary labels with log-odds 8·x0·x1·x2 + x3: at order 3 the triple is selected
+    # (tested against a classifier with every pairwise interaction, on drawn labels),
+    # and no set holding x3, which acts alone.
+    rng = np.random.RandomState(10 + seed)
+    X = rng.uniform(-1, 1, size=(3000, 4))
+    logit = 8 * X[:, 0] * X[:, 1] * X[:, 2] + X[:, 3]
+    y = rng.uniform(size=3000) < 1 / (1 + np.exp(-logit))
+    tnid = TNIDDetector(order=3, k=3, **{**FAST, "random_state": seed}).fit(X, y)
+    selected = tnid.select_interactions(fdr=0.1)["indices"].tolist()
+    assert (0, 1, 2) in selected
+    assert all(3 not in s for s in selected), selected
+
+
 def test_a_chain_of_pairs_is_not_a_triple():
     # y = x0·x1 + x1·x2: every pair of (0, 1, 2) but one interacts, and a detector sees a
     # large cross partial ∂³ only through leaks; the triple's null keeps all three pairs,
