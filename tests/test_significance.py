@@ -574,6 +574,26 @@ def test_classification_finds_a_planted_triple(seed):
     assert all(3 not in s for s in selected), selected
 
 
+def test_multiclass_finds_a_planted_triple():
+    # Three classes drawn from softmax logits 0, 8·x0·x1·x2 + x3 and 2·x3² − x0: the
+    # centred logits hold the triple (and its pairs) and nothing else; at order 3 the
+    # triple is selected, and no set holding x3. (Ordered classes cut from one score
+    # would not do: their log-odds, a curved function of the score, hold every set.)
+    rng = np.random.RandomState(41)
+    X = rng.uniform(-1, 1, size=(3000, 4))
+    logits = np.stack(
+        [np.zeros(3000), 8 * X[:, 0] * X[:, 1] * X[:, 2] + X[:, 3], 2 * X[:, 3] ** 2 - X[:, 0]],
+        axis=1,
+    )
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    y = (rng.uniform(size=(3000, 1)) > proba.cumsum(axis=1)).sum(axis=1)
+    tnid = TNIDDetector(order=3, k=3, significance="auto", random_state=1, memory=None)
+    selected = tnid.fit(X, y).select_interactions(fdr=0.1)["indices"].tolist()
+    assert (0, 1, 2) in selected
+    assert all(3 not in s for s in selected), selected
+
+
 def test_a_triple_holding_a_text_column_is_selected_with_its_pairs():
     # y = slope(shop)·a·b + sin 2c + d, shop a text column (one feature of three dummy
     # columns): at order 3 the triple and its three pairs, which all interact, are
