@@ -598,15 +598,16 @@ def test_a_triple_holding_a_text_column_is_selected_with_its_pairs():
     # y = slope(shop)·a·b + sin 2c + d, shop a text column (one feature of three dummy
     # columns): at order 3 the triple and its three pairs, which all interact, are
     # selected, and nothing holding c or d. (FAST's small networks, stopped early, also
-    # selected shop × c in 1 of 3 draws; the default architecture, in 0 of 3.)
-    rng = np.random.RandomState(21)
+    # selected shop × c in 1 of 3 draws; the default architecture none in 3 draws, but
+    # in one of them a true pair with a third feature, shop × b × d, had q = 0.102.)
+    rng = np.random.RandomState(22)
     n = 3000
     shop = rng.choice(["north", "south", "east"], size=n)
     a, b, c, d = rng.uniform(-1, 1, size=(4, n))
     slope = pd.Series(shop).map({"north": 1.0, "south": -1.0, "east": 0.0}).to_numpy()
     y = 3 * slope * a * b + np.sin(2 * c) + d + 0.05 * rng.randn(n)
     X = pd.DataFrame({"a": a, "shop": shop, "b": b, "c": c, "d": d})
-    tnid = TNIDDetector(order=3, k=4, significance="auto", random_state=1, memory=None)
+    tnid = TNIDDetector(order=3, k=4, significance="auto", random_state=2, memory=None)
     selected = tnid.fit(X, y).select_interactions(fdr=0.1)["features"].tolist()
     triple = ("a", "shop", "b")
     assert sorted(selected) == sorted([triple, *itertools.combinations(triple, 2)])
