@@ -119,7 +119,7 @@ from torch import nn
 from sk_interact._derivatives import mixed_partials
 from sk_interact._explained_network import ExplainedNetwork
 from sk_interact._networks import EnsembleMLP
-from sk_interact._training import fit_network, prediction_net, standard_scaling
+from sk_interact._training import fit_network, prediction_net, progress, standard_scaling
 
 __all__ = [
     "SIGNIFICANCE_METHODS",
@@ -454,6 +454,7 @@ def _train_ensemble(
         targets,  # one column per member, as the ensemble's output is member-major
         task="regression",
         random_state=seed,
+        description=f"significance, {n_members} networks",
         **kwargs,
     )
     trained = net.module_
@@ -828,7 +829,8 @@ def bootstrap_p_values(
             least = math.ceil(MIN_POOLED / (len(sets) * len(families)))
             families = [(tested, max(count, least)) for tested, count in families]
         members = []
-        for tested, count in families:
+        models = progress(families, settings.verbose, f"significance, order-{order} null models")
+        for tested, count in models:
             cst = _constraints(layout, _null_groups(layout.n_features, [sets[k] for k in tested]))
             start = sum(t.shape[1] for t in targets)
             targets.append(simulate(cst, count))

@@ -288,6 +288,7 @@ def fit_network(
     random_state=None,
     validation_seed: int | None = None,
     verbose: int = 0,
+    description: str = "training",
     **net_params,
 ):
     """Train ``module`` on ``(X, y)`` with skorch and return the fitted net.
@@ -347,6 +348,8 @@ def fit_network(
     verbose : int, default=0
         0 is silent; 1 shows a progress bar over the epochs (tqdm); 2 prints skorch's
         per-epoch table.
+    description : str, default="training"
+        The progress bar's label with ``verbose=1``.
     **net_params
         Passed on to the skorch net, overriding the settings above where they overlap
         (e.g. ``optimizer__weight_decay=1e-4``).
@@ -388,7 +391,7 @@ def fit_network(
             ("early_stopping", EarlyStopping(monitor=monitor, patience=patience, load_best=True))
         )
     if verbose == 1:
-        callbacks.append(("progress", EpochProgressBar()))
+        callbacks.append(("progress", EpochProgressBar(description)))
     if lr_schedule == "plateau":
         decay = LRScheduler(
             ReduceLROnPlateau, monitor=monitor, patience=max(1, (patience or 10) // 4), factor=0.3

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import re
 import warnings
 
 import numpy as np
@@ -691,6 +692,20 @@ def test_same_information_finds_one_to_one_columns_only():
     )
     layout = FeatureLayout.fit(X)
     assert layout.same_information(layout.encode(X)) == [("code", "text")]
+
+
+def test_progress_bars_name_the_significance_steps(planted, capsys):
+    # verbose=1: besides the explained network's bar, one over each order's null
+    # models (boosting fits) and one over the null ensemble's epochs; verbose=0: silent.
+    X, y = planted
+    settings = {**FAST, "max_epochs": 2, "hidden_layer_sizes": (8,)}
+    TNIDDetector(**settings).fit(X, y)
+    assert capsys.readouterr().err == ""
+    TNIDDetector(**settings, verbose=1).fit(X, y)
+    err = capsys.readouterr().err
+    assert "training" in err and "order-2 sets" in err
+    assert "significance, order-2 null models" in err
+    assert re.search(r"significance, \d+ networks", err)
 
 
 @pytest.mark.parametrize("fdr", [0, 1, -0.1, 1.5, "0.1", True, None])
