@@ -83,7 +83,8 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    drawn labels than from real ones differs from set to set. It is turned into a
    normal tail probability, and compared with the pooled tail probabilities of every
    null network on every set of the same order (each against the others of its
-   family; for classes, each side, the observed and every null network against the
+   family, with the spread its own deviation is not part of, as the observed
+   network's is not; for classes, each side, the observed and every null network against the
    rest, is first shifted by its gap to the null on the sets the family does not
    test, where both sides hold the same interactions: for one of the strongest sets,
    tested alone, the gap of the strongest of them; for a fold of weaker sets, the
@@ -508,14 +509,23 @@ def _statistics(
     return out
 
 
-def _studentized_tails(L_observed, null, sigma, gap, others=None, shared=0.0):
+def _studentized_tails(L_observed, null, squares, dof, gap, others=None, shared=0.0):
     """Upper-tail probabilities of the observed log statistics ``(S,)`` against
     ``null`` ``(B, S)``, and of each null row against the others (leave one out).
 
-    Each set has its own null mean from ``null``, and its own spread ``sigma`` ``(S,)``
-    (estimated over every family's networks, :func:`_tail_probabilities`), so a few
-    null networks per set suffice: ``z = (L − mean) / (σ (1 + 1/B + shared)^½)``, read
-    on the normal tail. ``shared``: the variance of the family's mean that its networks
+    Each set has its own null mean from ``null``, and its own spread ``σ² = squares /
+    dof`` ``(S,)`` (every family's networks' squared deviations from their family's
+    mean, :func:`_tail_probabilities`), so a few null networks per set suffice: ``z =
+    (L − mean) / (σ (1 + 1/B + shared)^½)``, read on the normal tail. A null row is
+    studentized by the spread without its own deviation (``squares − B/(B−1) (L_b −
+    mean)²`` over ``dof − 1``), as the observed row, which is in no family, is: with its
+    own deviation in the spread, a null row's ``z`` can never be far out (it is bounded
+    by about ``√dof``), the pooled null's tail ends early, and the observed row, whose
+    ``z`` is Student-like, reached it too often (under exchangeability, with the
+    default plan on 4,950 sets, 3.4 times the nominal share of p-values below 1e-3 and
+    11 times below 1e-4; on a table of 100 features, 4 of 4 selections false). The
+    pooled comparison then corrects the normal tail of both sides alike.
+    ``shared``: the variance of the family's mean that its networks
     share (one boosting fit), in units of ``σ²`` (:func:`_shared_variance`); it separates
     the observed network from the family but not a null network from the rest of it.
     ``others``: columns where both sides hold the same interactions; each row
@@ -529,8 +539,11 @@ def _studentized_tails(L_observed, null, sigma, gap, others=None, shared=0.0):
     gap_observed, gap_null = _observed_gap(L_observed, mean, others, gap), np.zeros((B, 1))
     if others is not None and len(others):
         gap_null = gap(null[:, others], mean_b[:, others])[:, None]
+    sigma = np.sqrt(np.maximum(squares / dof, 1e-300))
+    own = B / (B - 1) * (null - mean) ** 2  # a row's share of its family's squares
+    sigma_b = np.sqrt(np.maximum((squares - own) / max(dof - 1, 1), 1e-300))
     z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 + 1 / B + shared))
-    z_null = (null - gap_null - mean_b) / (sigma * math.sqrt(1 + 1 / (B - 1)))
+    z_null = (null - gap_null - mean_b) / (sigma_b * math.sqrt(1 + 1 / (B - 1)))
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
 
 
@@ -691,7 +704,7 @@ def _tail_probabilities(
         shared = max(shared, _observed_variance(L, families, sigma, others, gaps))
     pooled = []
     for (rows, tested), o, gap in zip(families, others, kinds):
-        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, gap, o, shared)
+        u_obs, u_null = _studentized_tails(L[0], L[rows], squares, dof, gap, o, shared)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     observed[~valid] = np.nan
