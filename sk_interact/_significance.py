@@ -522,8 +522,8 @@ def _studentized_tails(L_observed, null, squares, dof, gap, others=None, shared=
     own deviation in the spread, a null row's ``z`` can never be far out (it is bounded
     by about ``√dof``), the pooled null's tail ends early, and the observed row, whose
     ``z`` is Student-like, reached it too often (under exchangeability, with the
-    default plan on 4,950 sets, 3.4 times the nominal share of p-values below 1e-3 and
-    11 times below 1e-4; on a table of 100 features, 4 of 4 selections false). The
+    default plan on 4,950 sets, 2.7 times the nominal share of p-values below 1e-3 and
+    9 times below 1e-4; on a table of 100 features, 4 of 4 selections false). The
     pooled comparison then corrects the normal tail of both sides alike.
     ``shared``: the variance of the family's mean that its networks
     share (one boosting fit), in units of ``σ²`` (:func:`_shared_variance`); it separates
