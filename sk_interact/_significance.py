@@ -509,16 +509,16 @@ def _statistics(
     return out
 
 
-def _studentized_tails(L_observed, null, squares, dof, gap, others=None, shared=0.0):
+def _studentized_tails(L_observed, null, sigma, dof, gap, others=None, shared=0.0):
     """Upper-tail probabilities of the observed log statistics ``(S,)`` against
     ``null`` ``(B, S)``, and of each null row against the others (leave one out).
 
-    Each set has its own null mean from ``null``, and its own spread ``σ² = squares /
-    dof`` ``(S,)`` (every family's networks' squared deviations from their family's
-    mean, :func:`_tail_probabilities`), so a few null networks per set suffice: ``z =
-    (L − mean) / (σ (1 + 1/B + shared)^½)``, read on the normal tail. A null row is
-    studentized by the spread without its own deviation (``squares − B/(B−1) (L_b −
-    mean)²`` over ``dof − 1``), as the observed row, which is in no family, is: with its
+    Each set has its own null mean from ``null``, and its own spread ``sigma`` ``(S,)``
+    (every family's networks' deviations from their family's mean, pooled over ``dof``
+    degrees of freedom, :func:`_tail_probabilities`), so a few null networks per set
+    suffice: ``z = (L − mean) / (σ (1 + 1/B + shared)^½)``, read on the normal tail. A
+    null row is studentized by the spread without its own deviation (``dof σ² − B/(B−1)
+    (L_b − mean)²`` over ``dof − 1``), as the observed row, which is in no family, is: with its
     own deviation in the spread, a null row's ``z`` can never be far out (it is bounded
     by about ``√dof``), the pooled null's tail ends early, and the observed row, whose
     ``z`` is Student-like, reached it too often (under exchangeability, with the
@@ -539,9 +539,8 @@ def _studentized_tails(L_observed, null, squares, dof, gap, others=None, shared=
     gap_observed, gap_null = _observed_gap(L_observed, mean, others, gap), np.zeros((B, 1))
     if others is not None and len(others):
         gap_null = gap(null[:, others], mean_b[:, others])[:, None]
-    sigma = np.sqrt(np.maximum(squares / dof, 1e-300))
     own = B / (B - 1) * (null - mean) ** 2  # a row's share of its family's squares
-    sigma_b = np.sqrt(np.maximum((squares - own) / max(dof - 1, 1), 1e-300))
+    sigma_b = np.sqrt(np.maximum((dof * sigma**2 - own) / max(dof - 1, 1), 1e-300))
     z_obs = (L_observed - gap_observed - mean) / (sigma * math.sqrt(1 + 1 / B + shared))
     z_null = (null - gap_null - mean_b) / (sigma_b * math.sqrt(1 + 1 / (B - 1)))
     return stats.norm.sf(z_obs), stats.norm.sf(z_null)
@@ -704,7 +703,7 @@ def _tail_probabilities(
         shared = max(shared, _observed_variance(L, families, sigma, others, gaps))
     pooled = []
     for (rows, tested), o, gap in zip(families, others, kinds):
-        u_obs, u_null = _studentized_tails(L[0], L[rows], squares, dof, gap, o, shared)
+        u_obs, u_null = _studentized_tails(L[0], L[rows], sigma, dof, gap, o, shared)
         pooled.append(u_null[:, valid].ravel())
         observed[tested] = u_obs[tested]
     observed[~valid] = np.nan
