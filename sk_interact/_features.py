@@ -4,7 +4,9 @@ A :class:`FeatureLayout` is fitted once per estimator fit, before any training. 
 
 * reads each column's kind: numeric, boolean (0/1), or categorical (text, ``object``,
   ``category``), and refuses what cannot be explained (missing values, a categorical
-  column with one level, an all-missing column) with an error naming the columns;
+  column with one level, an all-missing column, a text column with a value of its own
+  on most rows such as an identifier, dates and times that are not yet numbers) with
+  an error naming the columns;
 * one-hot encodes the categorical columns with scikit-learn's
   :class:`~sklearn.preprocessing.OneHotEncoder` (``handle_unknown="ignore"``: a level
   not seen in training is a row of zeros, as in scikit-learn), in place, so the network
@@ -28,6 +30,7 @@ while the network, which sees dummies as 0/1, is free to learn any effect of it.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import numbers
 from collections.abc import Mapping, Sequence
@@ -40,14 +43,32 @@ from sklearn.preprocessing import OneHotEncoder
 __all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text", "refuse_missing"]
 
 
+#: A text column is refused as an identifier when it holds more than ``MAX_LEVELS``
+#: levels and more than ``MAX_LEVEL_SHARE`` of its rows are levels of their own.
+MAX_LEVELS = 20
+MAX_LEVEL_SHARE = 0.5
+
+
 def _is_frame(X) -> bool:
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
 
+def _is_temporal(dtype) -> bool:
+    """Whether ``dtype`` holds dates, times or durations (pandas or NumPy)."""
+    return (
+        pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+        or isinstance(dtype, pd.PeriodDtype)
+    )
+
+
 def _column_kind(values) -> str:
-    """``"numeric"``, ``"boolean"`` or ``"categorical"`` for one column."""
+    """``"numeric"``, ``"boolean"``, ``"categorical"`` or ``"temporal"`` (dates, times,
+    durations: refused by :meth:`FeatureLayout.fit`) for one column."""
     dtype = getattr(values, "dtype", None)
     if dtype is not None:
+        if _is_temporal(dtype):
+            return "temporal"
         if pd.api.types.is_bool_dtype(dtype):
             return "boolean"
         if isinstance(dtype, pd.CategoricalDtype):
@@ -61,6 +82,9 @@ def _column_kind(values) -> str:
         return "numeric"
     if present.map(lambda v: isinstance(v, bool | np.bool_)).all():
         return "boolean"
+    temporal = (datetime.date, datetime.time, datetime.timedelta, np.datetime64, np.timedelta64)
+    if present.map(lambda v: isinstance(v, (*temporal, pd.Period))).all():
+        return "temporal"
     numbers_only = present.map(lambda v: isinstance(v, numbers.Real | np.number | str))
     converted = pd.to_numeric(present.where(numbers_only), errors="coerce")
     if converted.notna().all() and not present.map(lambda v: isinstance(v, str)).any():
@@ -105,7 +129,7 @@ def has_text(X) -> bool:
         )
     if sp.issparse(X) or not hasattr(X, "__len__"):
         return False
-    return np.asarray(X).dtype.kind in "OUS"
+    return np.asarray(X).dtype.kind in "OUSMm"  # M, m: dates and durations, refused there
 
 
 class FeatureLayout:
@@ -184,16 +208,37 @@ class FeatureLayout:
         columns = [f"x{j}" for j in range(len(series))] if columns is None else list(columns)
         _refuse_missing(series, columns)
         kinds = [_column_kind(s) for s in series]
+        temporal = [columns[j] for j, kind in enumerate(kinds) if kind == "temporal"]
+        if temporal:
+            raise TypeError(
+                f"column(s) {temporal} hold dates, times or durations, which the network "
+                "cannot take as they are. Turn each into numbers first: days since a "
+                "start (for a DataFrame column c, (X[c] - X[c].min()).dt.days) or a "
+                "calendar part (X[c].dt.month, then a category if it acts by level)."
+            )
         categorical = [j for j, kind in enumerate(kinds) if kind == "categorical"]
         encoder = None
         if categorical:
-            single = [
-                columns[j] for j in categorical if pd.Series(series[j]).astype(str).nunique() < 2
-            ]
+            levels = {j: pd.Series(series[j]).astype(str).nunique() for j in categorical}
+            single = [columns[j] for j in categorical if levels[j] < 2]
             if single:
                 raise ValueError(
                     f"categorical column(s) {single} hold a single level: they cannot "
                     "interact with anything. Drop them."
+                )
+            n_rows = len(series[0])
+            unique = [
+                f"{columns[j]!r} ({levels[j]} levels in {n_rows} rows)"
+                for j in categorical
+                if levels[j] > MAX_LEVELS and levels[j] > n_rows * MAX_LEVEL_SHARE
+            ]
+            if unique:
+                raise ValueError(
+                    f"text column(s) {', '.join(unique)} hold a different value on most "
+                    "rows, like an identifier, free text or dates written as text: one-hot "
+                    "encoded, each level is seen on a row or two and cannot be learnt. Drop "
+                    "them, map them to fewer categories first (e.g. the 20 most frequent "
+                    "levels and 'other'), or turn dates into numbers (days since a start)."
                 )
             text = np.column_stack(
                 [pd.Series(series[j]).astype(str).to_numpy() for j in categorical]

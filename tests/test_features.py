@@ -190,6 +190,46 @@ def test_missing_values_name_the_columns(planted):
         TNIDDetector(**FAST).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(pd.date_range("2020-01-01", periods=60, freq="D")),
+        pd.Series(pd.date_range("2020-01-01", periods=60, freq="h", tz="UTC")),
+        pd.Series(pd.to_timedelta(np.arange(60), unit="D")),
+        pd.Series(pd.period_range("2020-01", periods=60, freq="M")),
+        pd.Series(pd.date_range("2020-01-01", periods=60).date, dtype=object),
+    ],
+    ids=["datetime", "datetime-tz", "timedelta", "period", "date-objects"],
+)
+@pytest.mark.parametrize("Estimator", [TNIDDetector, SecondGlanceExplainer])
+def test_dates_are_refused_with_the_fix(column, Estimator):
+    # Dates are not categories: one-hot encoding every day would be silent nonsense.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(60), "b": rng.choice(["u", "v"], 60), "when": column})
+    with pytest.raises(TypeError, match=r"\['when'\] hold dates.*\.dt\.days"):
+        Estimator(random_state=0).fit(X, rng.randn(60))
+    days = np.arange(60).astype("datetime64[D]")
+    mixed = np.empty((60, 2), dtype=object)
+    mixed[:, 0], mixed[:, 1] = rng.randn(60), days
+    with pytest.raises(TypeError, match=r"\['x1'\] hold dates"):
+        Estimator(random_state=0).fit(mixed, rng.randn(60))
+    with pytest.raises(TypeError, match=r"\['x0', 'x1'\] hold dates"):
+        Estimator(random_state=0).fit(days.reshape(-1, 2), rng.randn(30))
+
+
+def test_an_identifier_column_is_refused_before_training():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(100), "b": rng.randn(100)})
+    X["customer"] = [f"c{i:03d}" for i in range(100)]
+    with pytest.raises(ValueError, match=r"'customer' \(100 levels in 100 rows\).*identifier"):
+        TNIDDetector(**FAST).fit(X, rng.randn(100))
+    # Many levels on few rows, or a level on every row of a tiny table, are categories.
+    X["customer"] = [f"c{i % 40:02d}" for i in range(100)]
+    layout = FeatureLayout.fit(X)
+    assert layout.categorical == [2]
+    assert FeatureLayout.fit(X.iloc[:12].assign(customer=list("abcdefghijkl"))).categorical == [2]
+
+
 def test_sparse_input_is_accepted():
     # OneHotEncoder's default sparse output: same ranking as the dense matrix.
     rng = np.random.RandomState(0)
