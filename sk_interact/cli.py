@@ -617,6 +617,8 @@ def _fit_and_report(estimator, X, y):
     for line in _fit_quality(estimator, y):
         _echo(f"  {line}")
     for message in dict.fromkeys(str(w.message) for w in caught):
+        if "feature_groups=" in message:
+            message += " On the command line, --groups FILE takes such groups as JSON."
         _echo(
             textwrap.fill(
                 f"warning: {message}", width=88, initial_indent="  ", subsequent_indent="    "

@@ -387,10 +387,16 @@ def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
 
 def test_detect_warns_once_when_the_network_predicts_held_out_rows_poorly(tmp_path, capsys):
     # A target of pure noise: nothing to learn, held-out R² near 0. The fit quality says
-    # so in one warning line, also with --fdr.
+    # so in one warning line, also with --fdr. (The same fit: a text copy of x4's signs
+    # and x4's signs as numbers carry the same information; the warning's remedy is
+    # given as the command line's --groups.)
     frame = planted_frame(300).assign(y=np.random.RandomState(1).randn(300))
+    frame["sign"] = np.sign(frame["x4"])
+    frame["side"] = frame["sign"].map({-1.0: "left", 1.0: "right"})
     data = _write(tmp_path, "noise.csv", frame)
     assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
     out = capsys.readouterr().out
     assert out.count("the network predicts held-out rows poorly (R² ") == 1
     assert "Train longer (--max-epochs)" in out
+    assert "features 'sign' and 'side' carry the same information" in out
+    assert "--groups FILE takes such groups as JSON" in " ".join(out.split())
