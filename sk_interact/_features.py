@@ -49,6 +49,14 @@ MAX_LEVELS = 20
 MAX_LEVEL_SHARE = 0.5
 
 
+def _column_error(kind: type[Exception], message: str, columns: list[str]) -> Exception:
+    """``kind(message)`` with the offending ``columns`` attached (the command line turns
+    them into its ``--drop`` option)."""
+    error = kind(message)
+    error.columns = list(columns)
+    return error
+
+
 def _is_frame(X) -> bool:
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
@@ -198,9 +206,11 @@ class FeatureLayout:
         """Read the columns of ``X`` (DataFrame, array or sparse matrix) and check them.
 
         Raises a ValueError naming the columns for missing values, a categorical column
-        with a single level, and for ``feature_groups`` naming an unknown column, a
-        column twice, or an empty group; a TypeError when ``feature_groups`` is not a
-        dict of lists.
+        with a single level, a text column with a level of its own on most rows
+        (:data:`MAX_LEVELS`, :data:`MAX_LEVEL_SHARE`), and for ``feature_groups`` naming
+        an unknown column, a column twice, or an empty group; a TypeError for columns
+        of dates, times or durations and when ``feature_groups`` is not a dict of lists.
+        The errors about columns to drop carry them as ``error.columns``.
         """
         series = _columns_of(X)
         if columns is None:
@@ -210,11 +220,13 @@ class FeatureLayout:
         kinds = [_column_kind(s) for s in series]
         temporal = [columns[j] for j, kind in enumerate(kinds) if kind == "temporal"]
         if temporal:
-            raise TypeError(
+            raise _column_error(
+                TypeError,
                 f"column(s) {temporal} hold dates, times or durations, which the network "
                 "cannot take as they are. Turn each into numbers first: days since a "
                 "start (for a DataFrame column c, (X[c] - X[c].min()).dt.days) or a "
-                "calendar part (X[c].dt.month, then a category if it acts by level)."
+                "calendar part (X[c].dt.month, then a category if it acts by level).",
+                temporal,
             )
         categorical = [j for j, kind in enumerate(kinds) if kind == "categorical"]
         encoder = None
@@ -222,23 +234,30 @@ class FeatureLayout:
             levels = {j: pd.Series(series[j]).astype(str).nunique() for j in categorical}
             single = [columns[j] for j in categorical if levels[j] < 2]
             if single:
-                raise ValueError(
+                raise _column_error(
+                    ValueError,
                     f"categorical column(s) {single} hold a single level: they cannot "
-                    "interact with anything. Drop them."
+                    "interact with anything. Drop them.",
+                    single,
                 )
             n_rows = len(series[0])
             unique = [
-                f"{columns[j]!r} ({levels[j]} levels in {n_rows} rows)"
+                j
                 for j in categorical
                 if levels[j] > MAX_LEVELS and levels[j] > n_rows * MAX_LEVEL_SHARE
             ]
             if unique:
-                raise ValueError(
-                    f"text column(s) {', '.join(unique)} hold a different value on most "
+                described = ", ".join(
+                    f"{columns[j]!r} ({levels[j]} levels in {n_rows} rows)" for j in unique
+                )
+                raise _column_error(
+                    ValueError,
+                    f"text column(s) {described} hold a different value on most "
                     "rows, like an identifier, free text or dates written as text: one-hot "
                     "encoded, each level is seen on a row or two and cannot be learnt. Drop "
                     "them, map them to fewer categories first (e.g. the 20 most frequent "
-                    "levels and 'other'), or turn dates into numbers (days since a start)."
+                    "levels and 'other'), or turn dates into numbers (days since a start).",
+                    [columns[j] for j in unique],
                 )
             text = np.column_stack(
                 [pd.Series(series[j]).astype(str).to_numpy() for j in categorical]

@@ -713,7 +713,9 @@ def _detect(args) -> int:
     try:
         ranking = _fit_and_report(estimator, X, y)
     except (ValueError, TypeError) as error:  # the estimator's checks of X and groups
-        raise CommandError(str(error)) from None
+        columns = getattr(error, "columns", None)  # columns to leave out or convert
+        remedy = f" On the command line: --drop {','.join(columns)}." if columns else ""
+        raise CommandError(f"{error}{remedy}") from None
     if args.fdr is None:
         shown = ranking.head(args.top)
         _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")
