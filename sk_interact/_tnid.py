@@ -171,7 +171,9 @@ class TNIDDetector(
         0.86 (mean over the ten: 0.918 to 0.928). Regression networks are trained
         together as one batched ensemble.
     n_interaction_features : int, default=10
-        Product columns :meth:`transform` appends, one per top interaction.
+        Top interactions whose product columns :meth:`transform` appends: one column
+        each, or one per combination of their encoded columns for a one-hot or grouped
+        feature (``age × workclass``: ``age`` times each ``workclass`` dummy).
     feature_groups : dict of str to list of str or int, optional
         Several columns treated as one feature: ``{"location": ["lat", "lon"]}``
         (names or positions of ``X``'s columns). Rankings, local explanations and
