@@ -41,7 +41,7 @@ _EPILOG = """\
 exit status:
   0  success
   1  the files or the data cannot be used (missing file, missing target column,
-     text or missing values, too few rows)
+     missing values, an identifier or date column to --drop, too few rows)
   2  invalid command line (unknown option or value, unsupported file suffix,
      --order out of range, malformed --hidden)
 """
