@@ -7,12 +7,13 @@ import numbers
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 
 from sk_interact._features import FeatureLayout, has_text, refuse_missing
 from sk_interact._ranking import feature_names_of
+from sk_interact._training import r2_in_units
 
 __all__ = [
     "ExplainedNetworkPredictionsMixin",
@@ -173,5 +174,5 @@ class ExplainedNetworkPredictionsMixin:
         """R² (regression) or accuracy (classification) of :meth:`predict` on ``(X, y)``,
         as in scikit-learn, so ``cross_val_score`` and ``GridSearchCV`` score the
         explained network."""
-        metric = r2_score if self.task_ == "regression" else accuracy_score
+        metric = r2_in_units if self.task_ == "regression" else accuracy_score
         return float(metric(y, self.predict(X), sample_weight=sample_weight))

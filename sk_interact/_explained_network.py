@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -53,6 +53,7 @@ from sk_interact._training import (
     fit_network,
     network_scaling,
     prediction_net,
+    r2_in_units,
     standard_scaling,
 )
 
@@ -688,7 +689,7 @@ class ExplainedNetwork:
         if self.task == "regression":
             if len(rows) < 2:
                 return None
-            return float(r2_score(y[rows], self.predict_values(X[rows])))
+            return r2_in_units(y[rows], self.predict_values(X[rows]))
         return float(accuracy_score(y[rows], self.predict_codes(X[rows])))
 
     def warn_constant(self, names: Sequence[str], stacklevel: int = 3) -> None:

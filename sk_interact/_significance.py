@@ -100,7 +100,8 @@ constrained boosting fits worse even where the pair is no interaction. The steps
 6. **q-value.** Benjamini–Hochberg over every ranked set of every order.
 
 A regression target is first divided by the power of two nearest its spread
-(:func:`_unit`), so the target's units change nothing.
+(:func:`~sk_interact._training.power_of_two_unit`), so the target's units change
+nothing.
 """
 
 from __future__ import annotations
@@ -120,7 +121,12 @@ from torch import nn
 from sk_interact._derivatives import mixed_partials
 from sk_interact._explained_network import ExplainedNetwork
 from sk_interact._networks import EnsembleMLP
-from sk_interact._training import fit_network, prediction_net, progress, standard_scaling
+from sk_interact._training import (
+    fit_network,
+    power_of_two_unit,
+    prediction_net,
+    progress,
+)
 
 __all__ = [
     "SIGNIFICANCE_METHODS",
@@ -249,20 +255,6 @@ def _residuals(X, y, cst, seed) -> np.ndarray:
     model = HistGradientBoostingRegressor(interaction_cst=cst, random_state=seed)
     folds = KFold(5, shuffle=True, random_state=seed)
     return y - cross_val_predict(model, X, y, cv=folds)
-
-
-def _unit(y: np.ndarray) -> float:
-    """The power of two nearest the target's spread (1 for a constant target).
-
-    The test runs on the target divided by it, so its units change nothing: dividing by
-    a power of two is exact, and the boosting fits with the squared error are made of
-    operations it commutes with, so their trees are the same in any units; and the
-    squared residuals that the gamma fit of :func:`_noise_model` sees stay far from
-    float64's machine epsilon, where scikit-learn's gamma loss clips its predictions
-    (a target in units of 1e-12 got a spread model of 0, and p-values that differed
-    from those in its own units by factors up to 1e100)."""
-    _, spread, _ = standard_scaling(y)  # the networks' scaling: 1 for a constant target
-    return float(2.0 ** np.round(np.log2(spread[0])))
 
 
 def _noise_model(X, residuals, layout, seed) -> tuple[np.ndarray, np.ndarray]:
@@ -802,7 +794,14 @@ def bootstrap_p_values(
     everything = _constraints(layout, [frozenset(range(layout.n_features))])
     if n_classes is None:
         y = np.asarray(y, dtype=np.float64)
-        y = y / _unit(y)
+        # In units of a power of two near its spread (exact): the boosting fits with the
+        # squared error are made of operations that commute with it, so their trees are
+        # the same in any units, and the squared residuals that the gamma fit of
+        # _noise_model sees stay far from float64's machine epsilon, where scikit-learn's
+        # gamma loss clips its predictions (a target in units of 1e-12 got a spread
+        # model of 0, and p-values that differed from those in its own units by
+        # factors up to 1e100).
+        y = y / power_of_two_unit(y)
         # residuals of an unconstrained model, out of fold: the noise, as large as it is,
         # with the spread it has at each row
         noise = _noise_model(X, _residuals(X, y, everything, seed), layout, seed)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
+from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from skorch import NeuralNetBinaryClassifier, NeuralNetClassifier, NeuralNetRegressor
@@ -37,8 +38,10 @@ __all__ = [
     "EpochProgressBar",
     "fit_ensemble",
     "fit_network",
+    "power_of_two_unit",
     "prediction_net",
     "progress",
+    "r2_in_units",
     "seed_from_random_state",
     "standard_scaling",
     "validation_rows",
@@ -245,12 +248,42 @@ def standard_scaling(A) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     A = np.asarray(A, dtype=np.float64)
     A = A.reshape(len(A), -1)
-    mean = A.mean(axis=0)
-    # Centre by the mean before squaring: no overflow for values near 1e150.
-    std = np.sqrt(np.mean((A - mean) ** 2, axis=0))
     magnitude = np.abs(A).max(axis=0) if len(A) else np.zeros(A.shape[1])
+    # Moments of each column divided by the power of two nearest its magnitude: exact
+    # (the same bits as without it), but squares neither overflow near 1e300 nor
+    # vanish near 1e-300.
+    unit = np.ldexp(1.0, np.frexp(np.where(magnitude > 0, magnitude, 1.0))[1])
+    S = A / unit
+    centre = S.mean(axis=0)
+    std = np.sqrt(np.mean((S - centre) ** 2, axis=0)) * unit
     constant = ~(std > CONSTANT_RTOL * magnitude)
-    return mean, np.where(constant, 1.0, std), constant
+    return centre * unit, np.where(constant, 1.0, std), constant
+
+
+def power_of_two_unit(y) -> float:
+    """The power of two nearest the spread of ``y`` (1 for a constant ``y``).
+
+    Dividing by it is exact, so a computation on ``y / unit`` gives the same bits as on
+    ``y`` wherever ``y``'s own squares neither overflow nor vanish, and finite ones
+    where they would (targets near 1e±300).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> power_of_two_unit(np.array([0.0, 3.0]))  # spread 1.5
+    2.0
+    """
+    _, spread, _ = standard_scaling(y)  # the networks' scaling: 1 for a constant target
+    return float(2.0 ** np.round(np.log2(spread[0])))
+
+
+def r2_in_units(y_true, y_pred, sample_weight=None) -> float:
+    """scikit-learn's ``r2_score`` of a single target, computed on both sides divided by
+    :func:`power_of_two_unit` of ``y_true``: the same value, at any scale of ``y``."""
+    y_true = np.asarray(y_true, dtype=np.float64).ravel()
+    unit = power_of_two_unit(y_true)
+    predicted = np.asarray(y_pred, dtype=np.float64).ravel() / unit
+    return float(r2_score(y_true / unit, predicted, sample_weight=sample_weight))
 
 
 def network_scaling(X, standardize: bool = True, unscaled=()) -> tuple[np.ndarray, np.ndarray]:

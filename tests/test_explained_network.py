@@ -226,18 +226,41 @@ def test_second_glance_adopted_primary_huge_gradients():
 
 
 # --------------------------------------------------------------- 2. scaling
-# Multiplying every feature by 1e-7 or 1e30 leaves the T-NID ranking (and its top pair).
+# Multiplying every feature by 1e-7, 1e30 or near the ends of float64 (whose squares
+# overflow or vanish) leaves the T-NID ranking (and its top pair).
 def test_tnid_ranking_is_scale_invariant():
     X, y = _planted(n=800)
     params = {"hidden_layer_sizes": (32,), "max_epochs": 30, "batch_size": 64}
     rankings = [
         TNIDDetector(**params, random_state=0).fit(X * factor, y).interactions_
-        for factor in (1.0, 1e-7, 1e30)
+        for factor in (1.0, 1e-7, 1e30, 1e300, 1e-300)
     ]
     assert rankings[0]["indices"].iloc[0] == (0, 1)
     for ranking in rankings[1:]:
         assert ranking["indices"].tolist() == rankings[0]["indices"].tolist()
         np.testing.assert_allclose(ranking["strength"], rankings[0]["strength"], rtol=1e-3)
+
+
+# A regression target in any units gets the same scores: validation_score_, score() and
+# the fidelity scorer. A power of two changes no bit; near 1e±300 the squares of the
+# target itself overflow or vanish (R² was NaN or 1.0 there).
+@pytest.mark.parametrize("estimator", [TNIDDetector, SecondGlanceExplainer])
+def test_scores_do_not_depend_on_the_targets_units(estimator):
+    from sk_interact.metrics import get_scorer
+
+    X, y = _planted(n=400)
+    y = y + 0.3 * np.random.RandomState(1).randn(len(y))  # R² well below 1
+    fast = TNID_FAST if estimator is TNIDDetector else SG_FAST
+    fidelity = get_scorer("interaction_fidelity")
+
+    def scores(factor):
+        model = estimator(**fast, random_state=0).fit(X, y * factor)
+        return model.validation_score_, model.score(X, y * factor), fidelity(model, X, y * factor)
+
+    reference = scores(1.0)
+    assert 0.3 < reference[0] < 0.95 and 0.3 < reference[1] < 0.95
+    for factor in (2.0**997, 2.0**-997):
+        assert scores(factor) == reference
 
 
 # A constant column is named in a warning; every set with it (and its Hessian) is 0.

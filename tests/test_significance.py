@@ -30,10 +30,10 @@ from sk_interact._significance import (
     _pooled_p_values,
     _shared_variance,
     _tempered,
-    _unit,
     _weighted_gap,
     benjamini_hochberg,
 )
+from sk_interact._training import power_of_two_unit
 
 FAST = dict(
     hidden_layer_sizes=(32, 16),
@@ -873,6 +873,7 @@ def test_p_values_do_not_depend_on_the_targets_units(planted):
 
 
 def test_unit_is_the_power_of_two_nearest_the_spread():
-    assert _unit(np.array([0.0, 3.0])) == 2.0  # spread 1.5
-    assert _unit(np.array([0.0, 6e-12])) == 2.0**-38  # spread 3e-12
-    assert _unit(np.full(4, 7.0)) == 1.0  # constant
+    assert power_of_two_unit(np.array([0.0, 3.0])) == 2.0  # spread 1.5
+    assert power_of_two_unit(np.array([0.0, 6e-12])) == 2.0**-38  # spread 3e-12
+    assert power_of_two_unit(np.full(4, 7.0)) == 1.0  # constant
+    assert power_of_two_unit(np.array([0.0, 3e300])) == 2.0**997  # squares overflow
