@@ -5,8 +5,8 @@ A :class:`FeatureLayout` is fitted once per estimator fit, before any training. 
 * reads each column's kind: numeric, boolean (0/1), or categorical (text, ``object``,
   ``category``), and refuses what cannot be explained (missing values, a categorical
   column with one level, an all-missing column, a text column with a value of its own
-  on most rows such as an identifier, dates and times that are not yet numbers) with
-  an error naming the columns;
+  on most rows such as an identifier, dates and times that are not yet numbers, also
+  when written as text with many levels) with an error naming the columns;
 * one-hot encodes the categorical columns with scikit-learn's
   :class:`~sklearn.preprocessing.OneHotEncoder` (``handle_unknown="ignore"``: a level
   not seen in training is a row of zeros, as in scikit-learn), in place, so the network
@@ -44,7 +44,9 @@ __all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text", "refu
 
 
 #: A text column is refused as an identifier when it holds more than ``MAX_LEVELS``
-#: levels and more than ``MAX_LEVEL_SHARE`` of its rows are levels of their own.
+#: levels and more than ``MAX_LEVEL_SHARE`` of its rows are levels of their own, and as
+#: dates written as text when its more than ``MAX_LEVELS`` levels are all dates (fewer,
+#: such as a dozen months, stay categories).
 MAX_LEVELS = 20
 MAX_LEVEL_SHARE = 0.5
 
@@ -68,6 +70,15 @@ def _is_temporal(dtype) -> bool:
         or pd.api.types.is_timedelta64_dtype(dtype)
         or isinstance(dtype, pd.PeriodDtype)
     )
+
+
+def _written_dates(values) -> bool:
+    """Whether every distinct value of a text column is a date (or date and time)
+    written as ISO 8601 with separators, ``2020-01-05`` or ``2020/01/05 10:30``."""
+    distinct = pd.Series(pd.unique(pd.Series(values).astype(str)))
+    if not distinct.str.match(r"^\d{4}[-/]\d{1,2}").all():
+        return False
+    return bool(pd.to_datetime(distinct, format="ISO8601", errors="coerce").notna().all())
 
 
 def _column_kind(values) -> str:
@@ -207,7 +218,8 @@ class FeatureLayout:
 
         Raises a ValueError naming the columns for missing values, a categorical column
         with a single level, a text column with a level of its own on most rows
-        (:data:`MAX_LEVELS`, :data:`MAX_LEVEL_SHARE`), and for ``feature_groups`` naming
+        (:data:`MAX_LEVELS`, :data:`MAX_LEVEL_SHARE`) or with more than
+        :data:`MAX_LEVELS` dates written as text, and for ``feature_groups`` naming
         an unknown column, a column twice, or an empty group; a TypeError for columns
         of dates, times or durations and when ``feature_groups`` is not a dict of lists.
         The errors about columns to drop carry them as ``error.columns``.
@@ -241,6 +253,18 @@ class FeatureLayout:
                     single,
                 )
             n_rows = len(series[0])
+            dated = [j for j in categorical if levels[j] > MAX_LEVELS and _written_dates(series[j])]
+            if dated:
+                described = ", ".join(f"{columns[j]!r} ({levels[j]} dates)" for j in dated)
+                raise _column_error(
+                    ValueError,
+                    f"text column(s) {described} hold dates written as text: one-hot "
+                    "encoded, every date would be a level of its own, unrelated to the "
+                    "next. Turn them into numbers first: days since a start (for a "
+                    "DataFrame column c, d = pd.to_datetime(X[c]); X[c] = (d - "
+                    "d.min()).dt.days) or a calendar part (d.dt.month).",
+                    [columns[j] for j in dated],
+                )
             unique = [
                 j
                 for j in categorical

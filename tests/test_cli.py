@@ -189,15 +189,19 @@ def test_detect_parquet_without_pyarrow_says_what_to_install(tmp_path, capsys, m
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("kind", ["csv", "parquet"])
+@pytest.mark.parametrize("kind", ["csv", "csv-dates", "parquet"])
 def test_detect_names_columns_to_drop_with_the_option(tmp_path, capsys, kind):
-    # An identifier column (a CSV's text) or dates (a Parquet file's datetime64) is
-    # refused before training with one line that ends in the --drop to use.
+    # An identifier column (a CSV's text) or dates (a CSV's text, 50 days over 200
+    # rows; a Parquet file's datetime64) is refused before training with one line
+    # that ends in the --drop to use.
     frame = planted_frame(200)
     frame["client"] = [f"c{i:03d}" for i in range(200)]
     frame["signed_up"] = pd.date_range("2020-01-01", periods=200, freq="D")
     if kind == "csv":
         path, expected = _write(tmp_path, "d.csv", frame.drop(columns="signed_up")), "client"
+    elif kind == "csv-dates":
+        frame["signed_up"] = frame["signed_up"].dt.floor("4D")  # 50 days, 4 rows each
+        path, expected = _write(tmp_path, "d.csv", frame.drop(columns="client")), "signed_up"
     else:
         path, expected = str(tmp_path / "d.parquet"), "signed_up"
         frame.drop(columns="client").to_parquet(path)

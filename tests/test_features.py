@@ -230,6 +230,20 @@ def test_an_identifier_column_is_refused_before_training():
     assert FeatureLayout.fit(X.iloc[:12].assign(customer=list("abcdefghijkl"))).categorical == [2]
 
 
+def test_dates_written_as_text_are_refused_when_they_are_many_levels():
+    # A CSV's date column arrives as text: 100 days are refused as dates (not as an
+    # identifier: each day holds several rows); a dozen months stay a category, and
+    # so do codes that merely start like a date or are digits only.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(400), "b": rng.randn(400)})
+    X["day"] = rng.choice(pd.date_range("2021-03-01", periods=100).strftime("%Y-%m-%d"), 400)
+    with pytest.raises(ValueError, match=r"'day' \(\d+ dates\) hold dates written as text"):
+        TNIDDetector(**FAST).fit(X, rng.randn(400))
+    months = pd.date_range("2021-01-01", periods=12, freq="MS").strftime("%Y-%m")
+    for codes in (months, [f"2021-{i}" for i in range(100)], [f"{i:08d}" for i in range(100)]):
+        assert FeatureLayout.fit(X.assign(day=rng.choice(codes, 400))).categorical == [2]
+
+
 def test_sparse_input_is_accepted():
     # OneHotEncoder's default sparse output: same ranking as the dense matrix.
     rng = np.random.RandomState(0)
