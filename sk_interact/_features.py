@@ -72,10 +72,10 @@ def _is_temporal(dtype) -> bool:
     )
 
 
-def _written_dates(values) -> bool:
-    """Whether every distinct value of a text column is a date (or date and time)
-    written as ISO 8601 with separators, ``2020-01-05`` or ``2020/01/05 10:30``."""
-    distinct = pd.Series(pd.unique(pd.Series(values).astype(str)))
+def _written_dates(distinct) -> bool:
+    """Whether every one of a text column's ``distinct`` values is a date (or date and
+    time) written as ISO 8601 with separators, ``2020-01-05`` or ``2020/01/05 10:30``."""
+    distinct = pd.Series(distinct)
     if not distinct.str.match(r"^\d{4}[-/]\d{1,2}").all():
         return False
     return bool(pd.to_datetime(distinct, format="ISO8601", errors="coerce").notna().all())
@@ -243,7 +243,9 @@ class FeatureLayout:
         categorical = [j for j, kind in enumerate(kinds) if kind == "categorical"]
         encoder = None
         if categorical:
-            levels = {j: pd.Series(series[j]).astype(str).nunique() for j in categorical}
+            text = {j: pd.Series(series[j]).astype(str).to_numpy() for j in categorical}
+            distinct = {j: pd.unique(text[j]) for j in categorical}
+            levels = {j: len(distinct[j]) for j in categorical}
             single = [columns[j] for j in categorical if levels[j] < 2]
             if single:
                 raise _column_error(
@@ -253,7 +255,9 @@ class FeatureLayout:
                     single,
                 )
             n_rows = len(series[0])
-            dated = [j for j in categorical if levels[j] > MAX_LEVELS and _written_dates(series[j])]
+            dated = [
+                j for j in categorical if levels[j] > MAX_LEVELS and _written_dates(distinct[j])
+            ]
             if dated:
                 described = ", ".join(f"{columns[j]!r} ({levels[j]} dates)" for j in dated)
                 raise _column_error(
@@ -283,11 +287,8 @@ class FeatureLayout:
                     "levels and 'other'), or turn dates into numbers (days since a start).",
                     [columns[j] for j in unique],
                 )
-            text = np.column_stack(
-                [pd.Series(series[j]).astype(str).to_numpy() for j in categorical]
-            )
             encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64)
-            encoder.fit(text)
+            encoder.fit(np.column_stack([text[j] for j in categorical]))
         groups = _check_groups(feature_groups, columns)
         binary = [
             j for j, kind in enumerate(kinds) if kind != "categorical" and _is_indicator(series[j])

@@ -598,15 +598,15 @@ class TNIDDetector(
         ranking = self.interactions_.copy()
         classification = self.task_ == "classification"
         for a, b in self.network_.features.same_information(X):
-            warnings.warn(
+            warning = UserWarning(
                 f"significance: features {a!r} and {b!r} carry the same information (their "
                 "values match one to one), so an interaction of one can be written with "
                 "the other and the target needs neither: their pairs are not selected. "
                 f"Join them into one feature, feature_groups={{'{a}': [{a!r}, {b!r}]}}, to "
-                "test them together.",
-                UserWarning,
-                stacklevel=4,
+                "test them together."
             )
+            warning.feature_groups = {a: [a, b]}  # the remedy (the command line's --groups)
+            warnings.warn(warning, stacklevel=4)
         p = bootstrap_p_values(
             X,
             y_fit,

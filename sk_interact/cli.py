@@ -616,9 +616,11 @@ def _fit_and_report(estimator, X, y):
     _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
     for line in _fit_quality(estimator, y):
         _echo(f"  {line}")
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        if "feature_groups=" in message:
-            message += " On the command line, --groups FILE takes such groups as JSON."
+    # a warning whose remedy is groups to join (feature_groups) gets the option for them
+    hint = " On the command line, --groups FILE takes such groups as JSON."
+    for message in dict.fromkeys(
+        f"{w.message}{hint if getattr(w.message, 'feature_groups', None) else ''}" for w in caught
+    ):
         _echo(
             textwrap.fill(
                 f"warning: {message}", width=88, initial_indent="  ", subsequent_indent="    "
