@@ -14,6 +14,7 @@ the data and files, 2 for the command line (as argparse does).
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import sys
 import textwrap
@@ -140,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         "data",
         metavar="DATA",
         help="table to read: .csv (also .csv.gz, ...), .tsv, .parquet or .pq; numeric, "
-        "text and category feature columns (text is one-hot encoded) without missing values",
+        "text and category feature columns (text is one-hot encoded) without missing values. "
+        "A .csv may be separated by commas, semicolons, tabs or |, with decimal commas "
+        "where semicolons separate, in UTF-8 or Windows-1252, as spreadsheets save it",
     )
     detect.add_argument("--target", required=True, metavar="COL", help="column to predict")
     detect.add_argument(
@@ -342,8 +345,69 @@ def _check_outputs(args) -> tuple[Path | None, Path | None]:
     return out, plot
 
 
-def _read_table(path: Path):
-    """The table at ``path`` as a DataFrame, or a CommandError saying why not."""
+#: Column separators a ``.csv`` may use (a spreadsheet in a locale whose decimal mark is
+#: a comma saves with ``;``), in the order that breaks ties.
+CSV_SEPARATORS = (",", ";", "\t", "|")
+#: Text encodings tried in turn: UTF-8 (with or without a byte-order mark), then the
+#: Windows code page that spreadsheets in Western Europe save with.
+CSV_ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"))
+#: Lines that decide the separator: the header and the first rows.
+SNIFFED_LINES = 50
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator that splits every one of ``lines`` into the same number of fields,
+    more than one; the most fields wins, ties go to the earlier of CSV_SEPARATORS, and a
+    comma when none does (``pandas.read_csv`` then says what is wrong)."""
+    best, most = ",", 1
+    for separator in CSV_SEPARATORS:
+        counts = {len(row) for row in csv.reader(lines, delimiter=separator)}
+        if len(counts) == 1 and (fields := counts.pop()) > most:
+            best, most = separator, fields
+    return best
+
+
+def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
+    """A CSV or TSV file read with ``encoding``, and notes on how it was read: a
+    ``.csv`` file's separator is found from its first lines; with a separator other
+    than a comma, a column of numbers written with decimal commas (``1,5``) is read
+    as numbers."""
+    import pandas as pd
+
+    notes = []
+    sep = "\t"
+    if kind == "csv":
+        # the raw lines, decompressed and decoded by pandas (no field separator in them)
+        raw = pd.read_csv(
+            path,
+            sep="\x1f",
+            header=None,
+            nrows=SNIFFED_LINES,
+            dtype=str,
+            quoting=csv.QUOTE_NONE,
+            encoding=encoding,
+            engine="python",
+        )
+        sep = _separator(raw.iloc[:, 0].dropna().tolist())
+        if sep != ",":
+            notes.append(f"columns separated by {sep!r}")
+    frame = pd.read_csv(path, sep=sep, skipinitialspace=True, encoding=encoding)
+    text = [c for c, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+    if sep != "," and text:
+        commas = pd.read_csv(
+            path, sep=sep, skipinitialspace=True, encoding=encoding, decimal=",", usecols=text
+        )
+        decimal = [c for c in text if pd.api.types.is_float_dtype(commas[c].dtype)]
+        for column in decimal:
+            frame[column] = commas[column]
+        if decimal:
+            notes.append(f"decimal commas in {', '.join(map(str, decimal))}")
+    return frame, notes
+
+
+def _read_table(path: Path) -> tuple:
+    """The table at ``path`` as a DataFrame and notes on how it was read (separator,
+    decimal mark, encoding, when not the defaults), or a CommandError saying why not."""
     import pandas as pd
 
     kind = _table_format(path)
@@ -353,7 +417,7 @@ def _read_table(path: Path):
         raise CommandError(f"{str(path)!r} is not a file")
     if kind == "parquet":
         try:
-            return pd.read_parquet(path)
+            return pd.read_parquet(path), []
         except ImportError:
             raise CommandError(
                 "reading Parquet files needs pyarrow: pip install pyarrow "
@@ -362,7 +426,14 @@ def _read_table(path: Path):
         except (ValueError, OSError) as error:
             raise CommandError(f"cannot read {str(path)!r} as Parquet: {error}") from None
     try:
-        return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", skipinitialspace=True)
+        for encoding, name in CSV_ENCODINGS:
+            try:
+                frame, notes = _read_csv(path, kind, encoding)
+            except UnicodeDecodeError:
+                if encoding == CSV_ENCODINGS[-1][0]:
+                    raise
+                continue
+            return frame, notes + ([] if encoding == "utf-8" else [f"{name} text (not UTF-8)"])
     except pd.errors.EmptyDataError:
         raise CommandError(f"{str(path)!r} is empty") from None
     except (ValueError, OSError, UnicodeDecodeError) as error:
@@ -665,7 +736,7 @@ def _detect(args) -> int:
     if args.fdr is not None and args.method != "tnid":
         raise CommandError("--fdr applies to --method tnid only", EXIT_USAGE)
     out, plot = _check_outputs(args)
-    frame = _read_table(data)
+    frame, read_notes = _read_table(data)
     X, y = _split_target(frame, args.target, args.drop)
     groups = _read_groups(args.groups)
     if args.order > X.shape[1]:
@@ -698,6 +769,8 @@ def _detect(args) -> int:
         estimator = SecondGlanceExplainer(primary_hidden=hidden, **common)
 
     _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r}")
+    if read_notes:
+        _echo(f"  read as: {'; '.join(read_notes)}")
     text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if text:
         _echo(

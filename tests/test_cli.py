@@ -139,6 +139,68 @@ def test_detect_classification_with_text_labels(tmp_path, capsys):
     assert table_rows(out)[1][:2] == ["1", PLANTED]
 
 
+def _spreadsheet_frame(n_samples=1500):
+    """The planted table with a text column whose labels are not ASCII."""
+    frame = planted_frame(n_samples)
+    frame.insert(5, "ville", np.random.RandomState(1).choice(["Orléans", "Nîmes"], n_samples))
+    return frame
+
+
+@pytest.mark.parametrize(
+    "name, options, notes",
+    [
+        ("plain.csv", {}, []),
+        # a spreadsheet in a locale whose decimal mark is a comma, on Windows
+        (
+            "excel.csv",
+            {"sep": ";", "decimal": ",", "encoding": "cp1252"},
+            [
+                "columns separated by ';'",
+                "decimal commas in x0, x1, x2, x3, x4, y",
+                "Windows-1252 text (not UTF-8)",
+            ],
+        ),
+        ("semicolons.csv.gz", {"sep": ";"}, ["columns separated by ';'"]),
+        ("pipes.csv", {"sep": "|"}, ["columns separated by '|'"]),
+        ("tabs.csv", {"sep": "\t"}, ["columns separated by '\\t'"]),
+        ("tabs.tsv", {"sep": "\t"}, []),
+    ],
+)
+def test_read_table_reads_the_csv_dialects_spreadsheets_save(tmp_path, name, options, notes):
+    from sk_interact.cli import _read_table
+
+    frame = _spreadsheet_frame()
+    frame.to_csv(tmp_path / name, index=False, **options)
+    read, read_notes = _read_table(tmp_path / name)
+    pd.testing.assert_frame_equal(read, frame, check_dtype=False)
+    assert read_notes == notes
+
+
+def test_separator_is_the_one_that_splits_every_line_alike():
+    from sk_interact.cli import _separator
+
+    # text with semicolons in a comma-separated file
+    assert _separator(["a,note,b", "1,x;y,2", "3,z;w,4"]) == ","
+    # decimal commas: commas in the rows but not in the header
+    assert _separator(["a;b;c"] + ["1,5;2;x"] * 40) == ";"
+    assert _separator(['a;"b;c";d', '1;"2;3";4']) == ";"  # a quoted separator
+    assert _separator(["only", "1", "2"]) == ","  # one column: the default
+    assert _separator(["a,b", "1", "1,2,3"]) == ","  # ragged: pandas says what is wrong
+
+
+def test_detect_reads_a_semicolon_csv_with_decimal_commas(tmp_path, capsys):
+    # As a spreadsheet in France or Germany saves a table: the CLI says how it read it
+    # and finds the planted pair (before, one column named 'x0;x1;...' was read)
+    path = tmp_path / "excel.csv"
+    _spreadsheet_frame().to_csv(path, index=False, sep=";", decimal=",", encoding="cp1252")
+    assert main(["detect", str(path), "--target", "y", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "1500 rows, 6 features" in out
+    assert "read as: columns separated by ';'; decimal commas in x0, x1, x2, x3, x4, y" in out
+    assert "one-hot encoded and ranked as one feature each: ville" in out
+    assert table_rows(out)[1][:2] == ["1", PLANTED]
+
+
 def test_detect_text_columns_groups_and_parquet_out(tmp_path, capsys):
     # A raw table with a text column works as is: the planted interaction is between
     # the text column and a number, named by the column, and numeric class labels
