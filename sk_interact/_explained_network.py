@@ -114,6 +114,8 @@ def resolve_task(task: str, y) -> tuple[str, str]:
         np.all(distinct == np.round(distinct)) and np.all(np.abs(distinct) <= 2**53)
     )
     n = len(distinct)
+    if n == 1:  # a constant: the regression checks say so (not "a single class")
+        return "regression", "y holds a single value"
     if whole and n <= MAX_AUTO_CLASSES:
         chosen = "classification"
         reason = f"y holds {n} distinct whole numbers (at most {MAX_AUTO_CLASSES}: classes)"

@@ -282,8 +282,9 @@ def test_constant_feature_gets_zero_strength(estimator):
     assert np.abs(H[:, :3, :3]).max() > 0
 
 
-# A constant regression target, at any magnitude, is refused before any training.
-@pytest.mark.parametrize("value", [3.7, -2.5e-12, 1e30])
+# A constant regression target, at any magnitude, is refused before any training; a
+# whole-valued constant too, which task="auto" took for a single class.
+@pytest.mark.parametrize("value", [3.7, -2.5e-12, 1e30, 3.0, 5])
 @pytest.mark.parametrize("estimator", [TNIDDetector, SecondGlanceExplainer])
 def test_constant_target_refused_before_training(estimator, value, monkeypatch):
     TrainingCounter(monkeypatch, forbid=True)
