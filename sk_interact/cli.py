@@ -797,11 +797,16 @@ def _detect(args) -> int:
     else:
         selected = estimator.select_interactions(fdr=args.fdr)
         shown = selected.head(args.top)
-        _echo(
+        header = (
             f"{len(selected)} of {len(ranking)} interactions selected at false discovery "
-            f"rate {args.fdr:g} (q ≤ {args.fdr:g}), strongest first"
-            + (f"; the top {len(shown)}:" if len(shown) < len(selected) else ":")
+            f"rate {args.fdr:g} (q ≤ {args.fdr:g})"
         )
+        if len(selected):
+            more = f"; the top {len(shown)}:" if len(shown) < len(selected) else ":"
+            _echo(f"{header}, strongest first{more}")
+        else:  # how far from the line the nearest ones are
+            shown = ranking.sort_values("q_value", kind="stable").head(min(3, args.top))
+            _echo(f"{header}.\nThe {len(shown)} with the lowest q-values, not selected:")
     if len(shown):
         _echo(format_ranking(shown))
     _echo(textwrap.fill(_effect_note(estimator), width=88))

@@ -483,6 +483,12 @@ def test_detect_warns_once_when_the_network_predicts_held_out_rows_poorly(tmp_pa
     assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
     out = capsys.readouterr().out
     assert out.count("the network predicts held-out rows poorly (R² ") == 1
+    # nothing selected: the nearest candidates are shown, marked as not selected
+    assert "0 of 21 interactions selected at false discovery rate 0.1 (q ≤ 0.1).\n" in out
+    rows = table_rows(out)
+    assert len(rows) == 4 and rows[0][-2:] == ["p", "q"]
+    q = [float(row[-1]) for row in rows[1:]]
+    assert q == sorted(q) and q[0] > 0.1
     assert "Train longer (--max-epochs)" in out
     assert "features 'sign' and 'side' carry the same information" in out
     assert "--groups FILE takes such groups as JSON" in " ".join(out.split())
