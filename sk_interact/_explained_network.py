@@ -490,6 +490,15 @@ class ExplainedNetwork:
         width = _first_linear_width(module)
         d = X.shape[1]
         if width is not None and width != d:
+            if features is not None and features.categorical:
+                text = ", ".join(repr(str(features.columns[j])) for j in features.categorical)
+                raise ValueError(
+                    f"{parameter} takes {width} input features but X has {d} once its "
+                    f"text columns ({text}) are one-hot encoded here, one input per "
+                    f"level; pass X as {parameter} was trained on: if you encoded those "
+                    f"columns yourself, the encoded numeric columns, with feature_groups "
+                    f"joining each column's levels into one feature."
+                )
             raise ValueError(
                 f"{parameter} takes {width} input features but X has {d}; pass the "
                 f"columns (in the order) {parameter} was trained on."

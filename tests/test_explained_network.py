@@ -412,6 +412,20 @@ def test_adopt_wrong_width(monkeypatch):
         TNIDDetector(net=module).fit(X, y)
 
 
+# X with a text column is one-hot encoded before it reaches an adopted net: the error
+# counts the encoded inputs, says why, and names the columns and the fix.
+def test_adopt_wrong_width_after_one_hot_encoding(monkeypatch):
+    TrainingCounter(monkeypatch, forbid=True)
+    X, y = _planted(n=50, d=4)
+    X = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    X["shop"] = np.where(X["d"] > 0, "north", "south")  # two levels: two inputs
+    module = nn.Sequential(nn.Linear(5, 4), nn.Tanh(), nn.Linear(4, 1))
+    match = r"net takes 5 input features but X has 6 once its text columns \('shop'\) are"
+    with pytest.raises(ValueError, match=match) as error:
+        TNIDDetector(net=module).fit(X, y)
+    assert "feature_groups" in str(error.value)
+
+
 # A 3-output module cannot explain a regression target.
 def test_adopt_three_outputs_on_regression():
     X, y = _planted(n=50)
