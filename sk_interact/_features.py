@@ -81,6 +81,22 @@ def _written_dates(distinct) -> bool:
     return bool(pd.to_datetime(distinct, format="ISO8601", errors="coerce").notna().all())
 
 
+#: A number written as text: digits with thousands separators or a decimal mark, a
+#: currency or percent sign, a sign or accounting parentheses (``$2,339.59``, ``10.4%``,
+#: ``1.234,5 €``, ``(12)``).
+_WRITTEN_NUMBER = r"^\s*[-+(]?\s*[$€£¥]?\s*[-+]?\d[\d,.'\s\u00a0\u202f]*\s*[%$€£¥]?\s*\)?\s*$"
+
+
+def _written_numbers(distinct) -> bool:
+    """Whether every one of a text column's ``distinct`` values is a number written as
+    text (:data:`_WRITTEN_NUMBER`), not all of them bare digits (codes such as
+    ``00123`` are identifiers, as likely as numbers)."""
+    distinct = pd.Series(distinct, dtype=str)
+    return bool(
+        distinct.str.match(_WRITTEN_NUMBER).all() and not distinct.str.fullmatch(r"\d+").all()
+    )
+
+
 def _column_kind(values) -> str:
     """``"numeric"``, ``"boolean"``, ``"categorical"`` or ``"temporal"`` (dates, times,
     durations: refused by :meth:`FeatureLayout.fit`) for one column."""
@@ -274,6 +290,19 @@ class FeatureLayout:
                 for j in categorical
                 if levels[j] > MAX_LEVELS and levels[j] > n_rows * MAX_LEVEL_SHARE
             ]
+            numbers = [j for j in unique if _written_numbers(distinct[j])]
+            if numbers:
+                described = ", ".join(f"{columns[j]!r} (e.g. {distinct[j][0]!r})" for j in numbers)
+                raise _column_error(
+                    ValueError,
+                    f"text column(s) {described} hold numbers written as text: one-hot "
+                    "encoded, each value would be a level of its own, unrelated to the "
+                    "next. Convert them to numbers first: for a DataFrame column c, "
+                    "X[c] = pd.to_numeric(X[c].str.replace(r'[^0-9.eE+-]', '', regex=True)) "
+                    "(with decimal commas, remove the thousands separators and turn the "
+                    "comma into a point first).",
+                    [columns[j] for j in numbers],
+                )
             if unique:
                 described = ", ".join(
                     f"{columns[j]!r} ({levels[j]} levels in {n_rows} rows)" for j in unique

@@ -230,6 +230,30 @@ def test_an_identifier_column_is_refused_before_training():
     assert FeatureLayout.fit(X.iloc[:12].assign(customer=list("abcdefghijkl"))).categorical == [2]
 
 
+@pytest.mark.parametrize(
+    "written, example",
+    [
+        ("${:,.2f}", "$"),  # $2,339.59
+        ("{:.1f}%", "%"),  # 10.4%
+        ("{:,.0f}", ","),  # 2,340: thousands separators
+        ("{:.2f} €", "€"),
+    ],
+)
+def test_numbers_written_as_text_are_refused_with_the_conversion(written, example):
+    # A price or a rate that arrived as text is a number, not an identifier: the error
+    # says so and gives the conversion (before: "like an identifier ... drop them")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(300), "b": rng.randn(300)})
+    X["price"] = [written.format(v) for v in rng.uniform(1000, 5000, 300)]
+    assert example in X["price"].iloc[0]
+    with pytest.raises(ValueError, match=r"'price' \(e\.g\. .*\) hold numbers written as text"):
+        TNIDDetector(**FAST).fit(X, rng.randn(300))
+    # bare digit strings are codes as often as numbers: still the identifier's error
+    X["price"] = [f"{i:05d}" for i in range(300)]
+    with pytest.raises(ValueError, match="like an identifier"):
+        TNIDDetector(**FAST).fit(X, rng.randn(300))
+
+
 def test_dates_written_as_text_are_refused_when_they_are_many_levels():
     # A CSV's date column arrives as text: 100 days are refused as dates (not as an
     # identifier: each day holds several rows); a dozen months stay a category, and
