@@ -271,51 +271,46 @@ class FeatureLayout:
                     single,
                 )
             n_rows = len(series[0])
-            dated = [
-                j for j in categorical if levels[j] > MAX_LEVELS and _written_dates(distinct[j])
+            many = [j for j in categorical if levels[j] > MAX_LEVELS]
+            unique = [j for j in many if levels[j] > n_rows * MAX_LEVEL_SHARE]
+            # (text columns, how each is described, what they hold and the fix), the
+            # first that applies is raised
+            refusals = [
+                (
+                    [j for j in many if _written_dates(distinct[j])],
+                    lambda j: f"{levels[j]} dates",
+                    "hold dates written as text: one-hot encoded, every date would be a "
+                    "level of its own, unrelated to the next. Turn them into numbers first: "
+                    "days since a start (for a DataFrame column c, d = pd.to_datetime(X[c]); "
+                    "X[c] = (d - d.min()).dt.days) or a calendar part (d.dt.month).",
+                ),
+                (
+                    [j for j in unique if _written_numbers(distinct[j])],
+                    lambda j: f"e.g. {distinct[j][0]!r}",
+                    "hold numbers written as text: one-hot encoded, each value would be a "
+                    "level of its own, unrelated to the next. Convert them to numbers "
+                    "first: for a DataFrame column c, X[c] = pd.to_numeric(X[c].str."
+                    "replace(r'[^0-9.eE+-]', '', regex=True)) (with decimal commas, remove "
+                    "the thousands separators and turn the comma into a point first).",
+                ),
+                (
+                    unique,
+                    lambda j: f"{levels[j]} levels in {n_rows} rows",
+                    "hold a different value on most rows, like an identifier, free text or "
+                    "dates written as text: one-hot encoded, each level is seen on a row or "
+                    "two and cannot be learnt. Drop them, map them to fewer categories "
+                    "first (e.g. the 20 most frequent levels and 'other'), or turn dates "
+                    "into numbers (days since a start).",
+                ),
             ]
-            if dated:
-                described = ", ".join(f"{columns[j]!r} ({levels[j]} dates)" for j in dated)
-                raise _column_error(
-                    ValueError,
-                    f"text column(s) {described} hold dates written as text: one-hot "
-                    "encoded, every date would be a level of its own, unrelated to the "
-                    "next. Turn them into numbers first: days since a start (for a "
-                    "DataFrame column c, d = pd.to_datetime(X[c]); X[c] = (d - "
-                    "d.min()).dt.days) or a calendar part (d.dt.month).",
-                    [columns[j] for j in dated],
-                )
-            unique = [
-                j
-                for j in categorical
-                if levels[j] > MAX_LEVELS and levels[j] > n_rows * MAX_LEVEL_SHARE
-            ]
-            numbers = [j for j in unique if _written_numbers(distinct[j])]
-            if numbers:
-                described = ", ".join(f"{columns[j]!r} (e.g. {distinct[j][0]!r})" for j in numbers)
-                raise _column_error(
-                    ValueError,
-                    f"text column(s) {described} hold numbers written as text: one-hot "
-                    "encoded, each value would be a level of its own, unrelated to the "
-                    "next. Convert them to numbers first: for a DataFrame column c, "
-                    "X[c] = pd.to_numeric(X[c].str.replace(r'[^0-9.eE+-]', '', regex=True)) "
-                    "(with decimal commas, remove the thousands separators and turn the "
-                    "comma into a point first).",
-                    [columns[j] for j in numbers],
-                )
-            if unique:
-                described = ", ".join(
-                    f"{columns[j]!r} ({levels[j]} levels in {n_rows} rows)" for j in unique
-                )
-                raise _column_error(
-                    ValueError,
-                    f"text column(s) {described} hold a different value on most "
-                    "rows, like an identifier, free text or dates written as text: one-hot "
-                    "encoded, each level is seen on a row or two and cannot be learnt. Drop "
-                    "them, map them to fewer categories first (e.g. the 20 most frequent "
-                    "levels and 'other'), or turn dates into numbers (days since a start).",
-                    [columns[j] for j in unique],
-                )
+            for refused, describe, message in refusals:
+                if refused:
+                    described = ", ".join(f"{columns[j]!r} ({describe(j)})" for j in refused)
+                    raise _column_error(
+                        ValueError,
+                        f"text column(s) {described} {message}",
+                        [columns[j] for j in refused],
+                    )
             encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64)
             encoder.fit(np.column_stack([text[j] for j in categorical]))
         groups = _check_groups(feature_groups, columns)
