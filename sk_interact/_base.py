@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 
-from sk_interact._features import FeatureLayout, has_text, refuse_missing
+from sk_interact._features import FeatureLayout, as_pandas, has_text, refuse_missing
 from sk_interact._ranking import feature_names_of
 from sk_interact._training import r2_in_units
 
@@ -46,7 +46,8 @@ def _refuse_missing(X) -> None:
 def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
     """``fit``'s checks and encoding: ``(X_encoded, y, layout)``.
 
-    Numeric arrays, DataFrames and sparse matrices go through scikit-learn's
+    Numeric arrays, DataFrames (pandas, or polars and pyarrow tables, read as pandas)
+    and sparse matrices go through scikit-learn's
     ``validate_data``; DataFrames (or object arrays) with text, ``category`` or boolean
     object columns are read by :class:`~sk_interact._features.FeatureLayout`, which
     one-hot encodes them. Missing values are refused with an error naming the columns.
@@ -54,6 +55,7 @@ def validate_fit_data(estimator, X, y, *, ensure_min_samples: int = 2):
     ``feature_groups_``; needs two features (after grouping) or more.
     """
     groups = getattr(estimator, "feature_groups", None)
+    X = as_pandas(X)
     if has_text(X):
         validate_data(estimator, X, skip_check_array=True)
         layout = FeatureLayout.fit(X, groups)
@@ -87,6 +89,7 @@ def validate_predict_data(estimator, X) -> np.ndarray:
     """The fitted estimator's checks and encoding of ``X`` after ``fit``."""
     check_is_fitted(estimator, "interactions_")
     layout = estimator.network_.features
+    X = as_pandas(X)
     if layout.identity and not has_text(X):
         X = validate_data(estimator, X, reset=False, dtype=np.float64, accept_sparse=True)
         return X.toarray() if sp.issparse(X) else X

@@ -40,7 +40,13 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.preprocessing import OneHotEncoder
 
-__all__ = ["FeatureLayout", "feature_groups_from_transformer", "has_text", "refuse_missing"]
+__all__ = [
+    "FeatureLayout",
+    "as_pandas",
+    "feature_groups_from_transformer",
+    "has_text",
+    "refuse_missing",
+]
 
 
 #: A text column is refused as an identifier when it holds more than ``MAX_LEVELS``
@@ -57,6 +63,17 @@ def _column_error(kind: type[Exception], message: str, columns: list[str]) -> Ex
     error = kind(message)
     error.columns = list(columns)
     return error
+
+
+def as_pandas(X):
+    """``X`` as a pandas DataFrame when it is another library's table (a polars
+    DataFrame, a pyarrow Table: a ``to_pandas`` method and columns), so that its column
+    names, text columns, dates and missing values are read as a DataFrame's; anything
+    else as it is. (Read directly, a polars frame with a text column became an object
+    array: its columns were named x0, x1, ... and its dates failed in NumPy.)"""
+    if not isinstance(X, pd.DataFrame) and hasattr(X, "to_pandas") and hasattr(X, "columns"):
+        return X.to_pandas()
+    return X
 
 
 def _is_frame(X) -> bool:

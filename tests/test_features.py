@@ -268,6 +268,42 @@ def test_dates_written_as_text_are_refused_when_they_are_many_levels():
         assert FeatureLayout.fit(X.assign(day=rng.choice(codes, 400))).categorical == [2]
 
 
+@pytest.mark.parametrize("library", ["polars", "pyarrow"])
+@pytest.mark.parametrize("Estimator", [TNIDDetector, SecondGlanceExplainer])
+def test_polars_and_arrow_tables_are_read_as_dataframes(library, Estimator):
+    # The same fit as from pandas: the column names in the ranking, the text column one
+    # feature (read directly, a polars frame with text became an object array: x0, x1,
+    # x2), the same predictions; its dates and missing values refused by name.
+    import polars as pl
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"a": rng.randn(300), "b": rng.randn(300)})
+    frame["shop"] = rng.choice(["north", "south", "east"], 300)
+    y = frame["a"] * frame["b"] + (frame["shop"] == "north") * frame["a"]
+    table = pl.from_pandas(frame)
+    if library == "pyarrow":
+        table = table.to_arrow()
+    quick = dict(max_epochs=20, random_state=0)
+    expected = Estimator(**quick).fit(frame, y)
+    fitted = Estimator(**quick).fit(table, y)
+    pd.testing.assert_frame_equal(fitted.interactions_, expected.interactions_)
+    assert set(fitted.interactions_["features"].iloc[0]) <= {"a", "b", "shop"}
+    np.testing.assert_array_equal(fitted.predict(table), expected.predict(frame))
+    if Estimator is TNIDDetector:
+        from sk_interact.metrics import get_scorer
+
+        fidelity = get_scorer("interaction_fidelity")
+        assert fidelity(fitted, table, y) == fidelity(expected, frame, y)
+    dated = pl.from_pandas(frame.assign(day=pd.date_range("2021-01-01", periods=300)))
+    with pytest.raises(TypeError, match=r"\['day'\] hold dates"):
+        Estimator(**quick).fit(dated, y)
+    missing = pl.from_pandas(frame).with_columns(
+        pl.when(pl.col("b") > 1).then(None).otherwise(pl.col("b")).alias("b")
+    )
+    with pytest.raises(ValueError, match=r"missing values .* \['b'\]"):
+        Estimator(**quick).fit(missing, y)
+
+
 def test_sparse_input_is_accepted():
     # OneHotEncoder's default sparse output: same ranking as the dense matrix.
     rng = np.random.RandomState(0)
