@@ -113,7 +113,7 @@ def test_boosting_loads_on_one_openmp_runtime_after_scikit_learn_imports():
     # ColumnTransformer loads scikit-learn's loss module before torch: importing
     # sk_interact next must load the boosting modules before torch as well, so the
     # loss and the trees share scikit-learn's OpenMP runtime (mixed, boosting was
-    # measured 6 to 14 times slower)
+    # the fidelity scorer 29 times slower: benchmarks/import_order.py)
     order, stderr = _import_order("import sklearn.compose\nimport sk_interact")
     assert order.index(_LOSS) < order.index("torch")
     assert order.index(_BOOSTING) < order.index("torch")

@@ -731,7 +731,28 @@ def render_significance_order3(data):
     )
 
 
+def render_import_order(data):
+    significance = any("significance_fit_s" in row for row in data["rows"])
+    header = ["case", "imports before sk_interact", "interaction_fidelity scorer"]
+    header += ["fit with significance"] if significance else []
+    header += ["warned"]
+    rows = []
+    for row in data["rows"]:
+        cells = [row["case"], f"``{row['imports']}``" if row["imports"] else "—"]
+        cells.append(seconds(row["fidelity_s"]))
+        if significance:
+            cells.append(seconds(row.get("significance_fit_s")))
+        rows.append([*cells, "yes" if row["warned"] else "no"])
+    return table(
+        header,
+        rows,
+        f"Boosting by import order (torch threads: {data['torch_threads']}; OpenMP: "
+        f"its default, {data['cpu_count']} cores)",
+    )
+
+
 RENDERERS = {
+    "import_order": render_import_order,
     "categorical": render_categorical,
     "significance": render_significance,
     "significance_classification": render_significance,
