@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="table to read: .csv (also .csv.gz, ...), .tsv, .parquet or .pq; numeric, "
         "text and category feature columns (text is one-hot encoded) without missing values. "
         "A .csv may be separated by commas, semicolons, tabs or |, with decimal commas "
-        "where semicolons separate, in UTF-8 or Windows-1252, as spreadsheets save it",
+        "where the separator is not a comma, in UTF-8 or Windows-1252, as spreadsheets "
+        "save it",
     )
     detect.add_argument("--target", required=True, metavar="COL", help="column to predict")
     detect.add_argument(
