@@ -403,6 +403,16 @@ def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
             frame[column] = commas[column]
         if decimal:
             notes.append(f"decimal commas in {', '.join(map(str, decimal))}")
+    # what spreadsheets leave at the edges: separators after the last column (columns
+    # with neither a name nor a value) and rows of separators only
+    empty = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    blank = frame.drop(columns=empty).isna().all(axis=1)
+    if empty or blank.any():
+        frame = frame.loc[~blank, [c for c in frame.columns if c not in empty]]
+        frame = frame.reset_index(drop=True)
+        left = [f"{len(empty)} empty unnamed column(s)"] if empty else []
+        left += [f"{int(blank.sum())} empty row(s)"] if blank.any() else []
+        notes.append(f"{' and '.join(left)} left out")
     return frame, notes
 
 
@@ -771,7 +781,9 @@ def _detect(args) -> int:
 
     _echo(f"{data}: {len(X)} rows, {X.shape[1]} features, target {args.target!r}")
     if read_notes:
-        _echo(f"  read as: {'; '.join(read_notes)}")
+        _echo(
+            textwrap.fill(f"  read as: {'; '.join(read_notes)}", width=88, subsequent_indent="    ")
+        )
     text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if text:
         _echo(

@@ -176,6 +176,27 @@ def test_read_table_reads_the_csv_dialects_spreadsheets_save(tmp_path, name, opt
     assert read_notes == notes
 
 
+def test_read_table_leaves_out_what_spreadsheets_add_at_the_edges(tmp_path):
+    # Separators after the last column and rows of separators only: unnamed empty
+    # columns and empty rows are left out (before: missing values in 'Unnamed: 3', ...);
+    # a named column without values is the user's, and stays (to be refused by name).
+    from sk_interact.cli import _read_table
+
+    frame = planted_frame(30)[["x0", "x1", "y"]]
+    body = frame.to_csv(index=False, sep=";", header=False, lineterminator=";;\n")
+    path = tmp_path / "edges.csv"
+    path.write_text("x0;x1;y;;\n" + body + ";;;;\n;;;;\n", encoding="utf-8")
+    read, notes = _read_table(path)
+    pd.testing.assert_frame_equal(read, frame)
+    assert notes[-1] == "2 empty unnamed column(s) and 2 empty row(s) left out"
+    path.write_text(
+        "x0;x1;y;note\n" + frame.to_csv(index=False, sep=";", header=False).replace("\n", ";\n"),
+        encoding="utf-8",
+    )
+    read, notes = _read_table(path)
+    assert list(read.columns) == ["x0", "x1", "y", "note"] and read["note"].isna().all()
+
+
 def test_separator_is_the_one_that_splits_every_line_alike():
     from sk_interact.cli import _separator
 
