@@ -35,6 +35,7 @@ DEMO_FUNCTION = "F10"  # ranks every true pair first (AUC 1.0) within seconds
 DEMO_SAMPLES = 5000
 CSV_SUFFIXES = (".csv", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")
 DOCS_HINT = "See the user guide in docs/ (python -m sphinx -b html docs docs/_build/html)"
 
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     detect = commands.add_parser(
         "detect",
-        help="rank the feature interactions in a CSV or Parquet table",
+        help="rank the feature interactions in a CSV, Excel or Parquet table",
         description=textwrap.fill(
             "Train a network to predict the target column from the other columns, then "
             "rank the feature interactions it learned. Prints the strongest ones; --out "
@@ -140,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument(
         "data",
         metavar="DATA",
-        help="table to read: .csv (also .csv.gz, ...), .tsv, .parquet or .pq; numeric, "
+        help="table to read: .csv (also .csv.gz, ...), .tsv, .xlsx (its first sheet; "
+        "needs openpyxl), .parquet or .pq; numeric, "
         "text and category feature columns (text is one-hot encoded) without missing values. "
         "A .csv may be separated by commas, semicolons, tabs or |, with decimal commas "
         "where the separator is not a comma, in UTF-8 or Windows-1252, as spreadsheets "
@@ -295,7 +297,7 @@ def _names(names, limit: int = 20) -> str:
 
 
 def _table_format(path: Path) -> str:
-    """``"csv"``, ``"tsv"`` or ``"parquet"`` from the suffix of ``path``."""
+    """``"csv"``, ``"tsv"``, ``"parquet"`` or ``"excel"`` from the suffix of ``path``."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
     if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
@@ -304,9 +306,11 @@ def _table_format(path: Path) -> str:
         return suffix[1:]
     if suffix in PARQUET_SUFFIXES and path.suffix.lower() == suffix:
         return "parquet"
+    if suffix in EXCEL_SUFFIXES and path.suffix.lower() == suffix:
+        return "excel"
     raise CommandError(
         f"cannot read {str(path)!r}: unsupported file type {path.suffix or '(no suffix)'!r}; "
-        "give a .csv, .tsv, .parquet or .pq file",
+        "give a .csv, .tsv, .xlsx, .parquet or .pq file",
         EXIT_USAGE,
     )
 
@@ -403,17 +407,31 @@ def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
             frame[column] = commas[column]
         if decimal:
             notes.append(f"decimal commas in {', '.join(map(str, decimal))}")
-    # what spreadsheets leave at the edges: separators after the last column (columns
-    # with neither a name nor a value) and rows of separators only
+    return frame, notes
+
+
+def _read_excel(path: Path) -> tuple:
+    """The first sheet of an Excel workbook, and a note naming it when there are more."""
+    import pandas as pd
+
+    with pd.ExcelFile(path) as book:
+        names = book.sheet_names
+        frame = pd.read_excel(book, sheet_name=names[0])
+    return frame, [f"the first of {len(names)} sheets, {names[0]!r}"] if len(names) > 1 else []
+
+
+def _trim_edges(frame, notes: list[str]) -> tuple:
+    """``frame`` without what spreadsheets leave at its edges: columns with neither a
+    name nor a value (separators after the last column, formatted empty cells) and
+    empty rows, and ``notes`` with one saying so."""
     empty = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
     blank = frame.drop(columns=empty).isna().all(axis=1)
-    if empty or blank.any():
-        frame = frame.loc[~blank, [c for c in frame.columns if c not in empty]]
-        frame = frame.reset_index(drop=True)
-        left = [f"{len(empty)} empty unnamed column(s)"] if empty else []
-        left += [f"{int(blank.sum())} empty row(s)"] if blank.any() else []
-        notes.append(f"{' and '.join(left)} left out")
-    return frame, notes
+    if not empty and not blank.any():
+        return frame, notes
+    frame = frame.loc[~blank, [c for c in frame.columns if c not in empty]]
+    left = [f"{len(empty)} empty unnamed column(s)"] if empty else []
+    left += [f"{int(blank.sum())} empty row(s)"] if blank.any() else []
+    return frame.reset_index(drop=True), [*notes, f"{' and '.join(left)} left out"]
 
 
 def _read_table(path: Path) -> tuple:
@@ -426,16 +444,22 @@ def _read_table(path: Path) -> tuple:
         raise CommandError(f"no such file: {str(path)!r}")
     if not path.is_file():
         raise CommandError(f"{str(path)!r} is not a file")
-    if kind == "parquet":
+    # binary formats: (reader, the package it needs, the format's name)
+    binary = {
+        "parquet": (lambda path: (pd.read_parquet(path), []), "pyarrow", "Parquet"),
+        "excel": (_read_excel, "openpyxl", "Excel"),
+    }
+    if kind in binary:
+        reader, package, label = binary[kind]
         try:
-            return pd.read_parquet(path), []
+            return _trim_edges(*reader(path))
         except ImportError:
             raise CommandError(
-                "reading Parquet files needs pyarrow: pip install pyarrow "
+                f"reading {label} files needs {package}: pip install {package} "
                 "(or save the table as CSV)"
             ) from None
-        except (ValueError, OSError) as error:
-            raise CommandError(f"cannot read {str(path)!r} as Parquet: {error}") from None
+        except (ValueError, OSError, KeyError) as error:
+            raise CommandError(f"cannot read {str(path)!r} as {label}: {error}") from None
     try:
         for encoding, name in CSV_ENCODINGS:
             try:
@@ -444,7 +468,8 @@ def _read_table(path: Path) -> tuple:
                 if encoding == CSV_ENCODINGS[-1][0]:
                     raise
                 continue
-            return frame, notes + ([] if encoding == "utf-8" else [f"{name} text (not UTF-8)"])
+            notes += [] if encoding == "utf-8" else [f"{name} text (not UTF-8)"]
+            return _trim_edges(frame, notes)
     except pd.errors.EmptyDataError:
         raise CommandError(f"{str(path)!r} is empty") from None
     except (ValueError, OSError, UnicodeDecodeError) as error:

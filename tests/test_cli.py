@@ -197,6 +197,33 @@ def test_read_table_leaves_out_what_spreadsheets_add_at_the_edges(tmp_path):
     assert list(read.columns) == ["x0", "x1", "y", "note"] and read["note"].isna().all()
 
 
+def test_detect_reads_the_first_sheet_of_an_excel_workbook(tmp_path, capsys, monkeypatch):
+    # The planted table on the first of two sheets: the same frame as written, the
+    # sheet named, the planted pair first.
+    from sk_interact.cli import _read_table
+
+    frame = _spreadsheet_frame()
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as book:
+        frame.to_excel(book, sheet_name="data", index=False)
+        frame.head(3).to_excel(book, sheet_name="notes", index=False)
+    read, notes = _read_table(path)
+    pd.testing.assert_frame_equal(read, frame)
+    assert notes == ["the first of 2 sheets, 'data'"]
+    assert main(["detect", str(path), "--target", "y", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "read as: the first of 2 sheets, 'data'" in out
+    assert table_rows(out)[1][:2] == ["1", PLANTED]
+
+    # without openpyxl: what to install, or to save as CSV, in one line
+    def no_openpyxl(*args, **kwargs):
+        raise ImportError("Missing optional dependency 'openpyxl'.")
+
+    monkeypatch.setattr(pd, "ExcelFile", no_openpyxl)
+    assert main(["detect", str(path), "--target", "y"]) == 1
+    assert "needs openpyxl: pip install openpyxl (or save" in capsys.readouterr().err
+
+
 def test_separator_is_the_one_that_splits_every_line_alike():
     from sk_interact.cli import _separator
 
@@ -333,9 +360,9 @@ ERROR_CASES = {
         ["no such file", "nope.csv"],
     ),
     "unsupported suffix": (
-        lambda tmp: ["detect", str(tmp / "data.xlsx"), "--target", "y"],
+        lambda tmp: ["detect", str(tmp / "data.xls"), "--target", "y"],
         2,
-        ["unsupported file type", "'.xlsx'", ".csv", ".parquet"],
+        ["unsupported file type", "'.xls'", ".csv", ".xlsx", ".parquet"],
     ),
     "missing target": (
         lambda tmp: ["detect", _write(tmp, "d.csv", planted_frame(200)), "--target", "Y"],
