@@ -380,7 +380,7 @@ def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
     import pandas as pd
 
     notes = []
-    sep = "\t"
+    sep, skip = "\t", 0
     if kind == "csv":
         # the raw lines, decompressed and decoded by pandas (no field separator in them)
         raw = pd.read_csv(
@@ -393,15 +393,18 @@ def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
             encoding=encoding,
             engine="python",
         )
-        sep = _separator(raw.iloc[:, 0].dropna().tolist())
+        lines = raw.iloc[:, 0].dropna().tolist()
+        if lines and len(lines[0]) == 5 and lines[0].lower().startswith("sep="):
+            sep, skip = lines[0][4], 1  # Excel's line naming the separator
+        else:
+            sep = _separator(lines)
         if sep != ",":
             notes.append(f"columns separated by {sep!r}")
-    frame = pd.read_csv(path, sep=sep, skipinitialspace=True, encoding=encoding)
+    options = dict(sep=sep, skiprows=skip, skipinitialspace=True, encoding=encoding)
+    frame = pd.read_csv(path, **options)
     text = [c for c, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if sep != "," and text:
-        commas = pd.read_csv(
-            path, sep=sep, skipinitialspace=True, encoding=encoding, decimal=",", usecols=text
-        )
+        commas = pd.read_csv(path, decimal=",", usecols=text, **options)
         decimal = [c for c in text if pd.api.types.is_float_dtype(commas[c].dtype)]
         for column in decimal:
             frame[column] = commas[column]

@@ -164,14 +164,24 @@ def _spreadsheet_frame(n_samples=1500):
         ("pipes.csv", {"sep": "|"}, ["columns separated by '|'"]),
         ("tabs.csv", {"sep": "\t"}, ["columns separated by '\\t'"]),
         ("tabs.tsv", {"sep": "\t"}, []),
+        # Excel's first line naming the separator
+        (
+            "named.csv",
+            {"sep": ";", "decimal": ",", "first": "sep=;"},
+            ["columns separated by ';'", "decimal commas in x0, x1, x2, x3, x4, y"],
+        ),
     ],
 )
 def test_read_table_reads_the_csv_dialects_spreadsheets_save(tmp_path, name, options, notes):
     from sk_interact.cli import _read_table
 
-    frame = _spreadsheet_frame()
-    frame.to_csv(tmp_path / name, index=False, **options)
-    read, read_notes = _read_table(tmp_path / name)
+    frame, path = _spreadsheet_frame(), tmp_path / name
+    options = dict(options)
+    first = options.pop("first", None)
+    frame.to_csv(path, index=False, **options)
+    if first:  # a line before the header
+        path.write_text(f"{first}\n{path.read_text(encoding='utf-8')}", encoding="utf-8")
+    read, read_notes = _read_table(path)
     pd.testing.assert_frame_equal(read, frame, check_dtype=False)
     assert read_notes == notes
 
