@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import difflib
+import functools
 import sys
 import textwrap
 import time
@@ -149,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
         "save it",
     )
     detect.add_argument("--target", required=True, metavar="COL", help="column to predict")
+    detect.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of an Excel workbook to read (default: the first)",
+    )
     detect.add_argument(
         "--drop",
         type=_column_list,
@@ -413,14 +419,32 @@ def _read_csv(path: Path, kind: str, encoding: str) -> tuple:
     return frame, notes
 
 
-def _read_excel(path: Path) -> tuple:
-    """The first sheet of an Excel workbook, and a note naming it when there are more."""
+def _did_you_mean(name: str, options: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the option that differs from ``name`` only in case,
+    or else the closest, or nothing."""
+    close = [option for option in options if option.lower() == name.lower()]
+    close = close or difflib.get_close_matches(name, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _read_excel(path: Path, sheet: str | None = None) -> tuple:
+    """The sheet of an Excel workbook named ``sheet`` (by default the first), and a note
+    naming it when there are more."""
     import pandas as pd
 
     with pd.ExcelFile(path) as book:
-        names = book.sheet_names
-        frame = pd.read_excel(book, sheet_name=names[0])
-    return frame, [f"the first of {len(names)} sheets, {names[0]!r}"] if len(names) > 1 else []
+        names = [str(name) for name in book.sheet_names]
+        if sheet is not None and sheet not in names:
+            raise CommandError(
+                f"--sheet {sheet!r} is not in {str(path)!r}{_did_you_mean(sheet, names)}; "
+                f"its sheets are {_names(names)}"
+            )
+        chosen = names[0] if sheet is None else sheet
+        frame = pd.read_excel(book, sheet_name=chosen)
+    if len(names) == 1:
+        return frame, []
+    note = f"sheet {chosen!r}, {names.index(chosen) + 1} of {len(names)}"
+    return frame, [note if sheet is not None else f"{note} (--sheet picks another)"]
 
 
 def _trim_edges(frame, notes: list[str]) -> tuple:
@@ -437,9 +461,10 @@ def _trim_edges(frame, notes: list[str]) -> tuple:
     return frame.reset_index(drop=True), [*notes, f"{' and '.join(left)} left out"]
 
 
-def _read_table(path: Path) -> tuple:
-    """The table at ``path`` as a DataFrame and notes on how it was read (separator,
-    decimal mark, encoding, when not the defaults), or a CommandError saying why not."""
+def _read_table(path: Path, sheet: str | None = None) -> tuple:
+    """The table at ``path`` (for a workbook, its ``sheet``) as a DataFrame and notes on
+    how it was read (separator, decimal mark, encoding, sheet, when not the defaults),
+    or a CommandError saying why not."""
     import pandas as pd
 
     kind = _table_format(path)
@@ -450,7 +475,7 @@ def _read_table(path: Path) -> tuple:
     # binary formats: (reader, the package it needs, the format's name)
     binary = {
         "parquet": (lambda path: (pd.read_parquet(path), []), "pyarrow", "Parquet"),
-        "excel": (_read_excel, "openpyxl", "Excel"),
+        "excel": (functools.partial(_read_excel, sheet=sheet), "openpyxl", "Excel"),
     }
     if kind in binary:
         reader, package, label = binary[kind]
@@ -529,11 +554,8 @@ def _split_target(frame, target: str, drop: list[str]):
     columns = list(frame.columns)
     for name, option in [(target, "--target"), *((d, "--drop") for d in drop)]:
         if name not in columns:
-            close = [c for c in columns if c.lower() == name.lower()]
-            close = close or difflib.get_close_matches(name, columns, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise CommandError(
-                f"{option} column {name!r} is not in the data{hint}; "
+                f"{option} column {name!r} is not in the data{_did_you_mean(name, columns)}; "
                 f"the columns are {_names(columns)}"
             )
     if target in drop:
@@ -774,8 +796,10 @@ def _detect(args) -> int:
         raise CommandError("-k applies to --method tnid only", EXIT_USAGE)
     if args.fdr is not None and args.method != "tnid":
         raise CommandError("--fdr applies to --method tnid only", EXIT_USAGE)
+    if args.sheet is not None and _table_format(data) != "excel":
+        raise CommandError("--sheet applies to Excel workbooks (.xlsx, .xlsm) only", EXIT_USAGE)
     out, plot = _check_outputs(args)
-    frame, read_notes = _read_table(data)
+    frame, read_notes = _read_table(data, args.sheet)
     X, y = _split_target(frame, args.target, args.drop)
     groups = _read_groups(args.groups)
     if args.order > X.shape[1]:

@@ -219,11 +219,19 @@ def test_detect_reads_the_first_sheet_of_an_excel_workbook(tmp_path, capsys, mon
         frame.head(3).to_excel(book, sheet_name="notes", index=False)
     read, notes = _read_table(path)
     pd.testing.assert_frame_equal(read, frame)
-    assert notes == ["the first of 2 sheets, 'data'"]
+    assert notes == ["sheet 'data', 1 of 2 (--sheet picks another)"]
     assert main(["detect", str(path), "--target", "y", *FAST]) == 0
     out = capsys.readouterr().out
-    assert "read as: the first of 2 sheets, 'data'" in out
+    assert "read as: sheet 'data', 1 of 2 (--sheet picks another)" in out
     assert table_rows(out)[1][:2] == ["1", PLANTED]
+    # --sheet picks another; an unknown one is named with the sheets there are
+    read, notes = _read_table(path, "notes")
+    pd.testing.assert_frame_equal(read, frame.head(3))
+    assert notes == ["sheet 'notes', 2 of 2"]
+    assert main(["detect", str(path), "--target", "y", "--sheet", "Data"]) == 1
+    assert "(did you mean 'data'?); its sheets are 'data', 'notes'" in capsys.readouterr().err
+    assert main(["detect", _write(tmp_path, "d.csv", frame), "--target", "y", "--sheet", "x"]) == 2
+    assert "--sheet applies to Excel workbooks" in capsys.readouterr().err
 
     # without openpyxl: what to install, or to save as CSV, in one line
     def no_openpyxl(*args, **kwargs):
