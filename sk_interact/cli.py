@@ -142,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument(
         "data",
         metavar="DATA",
-        help="table to read: .csv (also .csv.gz, ...), .tsv, .xlsx (its first sheet; "
-        "needs openpyxl), .parquet or .pq; numeric, "
+        help="table to read: .csv (also .csv.gz, ...), .tsv, .xlsx (the first sheet or "
+        "--sheet's; needs openpyxl), .parquet or .pq; numeric, "
         "text and category feature columns (text is one-hot encoded) without missing values. "
         "A .csv may be separated by commas, semicolons, tabs or |, with decimal commas "
         "where the separator is not a comma, in UTF-8 or Windows-1252, as spreadsheets "
