@@ -164,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated columns to leave out, such as an ID column",
     )
     detect.add_argument(
+        "--drop-missing",
+        action="store_true",
+        help="leave out the rows with a missing value in the target or a feature column "
+        "(says how many); without it, missing values are an error",
+    )
+    detect.add_argument(
         "--method",
         choices=("tnid", "second-glance"),
         default="tnid",
@@ -545,8 +551,9 @@ def _read_groups(path: str | None) -> dict | None:
     return groups
 
 
-def _split_target(frame, target: str, drop: list[str]):
-    """Features ``X`` (float, string column names) and target ``y``, after every check."""
+def _split_target(frame, target: str, drop: list[str], drop_missing: bool = False):
+    """Features ``X`` (float, string column names), target ``y`` and a note on the rows
+    left out (``drop_missing``: those with a missing value), after every check."""
     import numpy as np
     import pandas as pd
 
@@ -565,6 +572,17 @@ def _split_target(frame, target: str, drop: list[str]):
             f"the data have {len(frame)} row(s); at least {MIN_ROWS} are needed to train a "
             "network (thousands give reliable interactions)"
         )
+    note = None
+    used = [c for c in columns if c not in drop]
+    incomplete = frame[used].isna().any(axis=1)
+    if drop_missing and incomplete.any():
+        frame = frame.loc[~incomplete].reset_index(drop=True)
+        note = f"{int(incomplete.sum())} of {len(incomplete)} rows with a missing value left out"
+        if len(frame) < MIN_ROWS:
+            raise CommandError(
+                f"{note}: {len(frame)} remain, and at least {MIN_ROWS} are needed to train a "
+                "network; --drop the columns that hold most of the missing values"
+            )
     X = frame.drop(columns=[target, *drop])
     y = frame[target]
     if X.shape[1] < 2:
@@ -579,7 +597,8 @@ def _split_target(frame, target: str, drop: list[str]):
         counts = ", ".join(counts[:20]) + (f", ... ({len(counts) - 20} more)" * (len(counts) > 20))
         raise CommandError(
             f"missing values (NaN) in column(s) {counts}; impute them (e.g. "
-            "sklearn.impute.SimpleImputer) or drop those rows (DataFrame.dropna()) first"
+            "sklearn.impute.SimpleImputer) or drop those rows (DataFrame.dropna()) first. "
+            "On the command line: --drop-missing leaves those rows out (or --drop a column)."
         )
     numeric = [c for c, t in X.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
     infinite = [c for c in numeric if not np.isfinite(X[c].to_numpy(dtype=np.float64)).all()]
@@ -587,7 +606,7 @@ def _split_target(frame, target: str, drop: list[str]):
         raise CommandError(
             f"infinite values in column(s) {_names(infinite)}; replace or drop them first"
         )
-    return X, y
+    return X, y, note
 
 
 def _resolve_task(y, task: str, target: str) -> tuple[str, str]:
@@ -800,7 +819,7 @@ def _detect(args) -> int:
         raise CommandError("--sheet applies to Excel workbooks (.xlsx, .xlsm) only", EXIT_USAGE)
     out, plot = _check_outputs(args)
     frame, read_notes = _read_table(data, args.sheet)
-    X, y = _split_target(frame, args.target, args.drop)
+    X, y, left_out = _split_target(frame, args.target, args.drop, args.drop_missing)
     groups = _read_groups(args.groups)
     if args.order > X.shape[1]:
         raise CommandError(
@@ -836,6 +855,8 @@ def _detect(args) -> int:
         _echo(
             textwrap.fill(f"  read as: {'; '.join(read_notes)}", width=88, subsequent_indent="    ")
         )
+    if left_out:
+        _echo(f"  {left_out}")
     text = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if text:
         _echo(

@@ -242,6 +242,30 @@ def test_detect_reads_the_first_sheet_of_an_excel_workbook(tmp_path, capsys, mon
     assert "needs openpyxl: pip install openpyxl (or save" in capsys.readouterr().err
 
 
+def test_detect_drop_missing_leaves_out_incomplete_rows(tmp_path, capsys):
+    # Missing values are an error whose remedy names --drop-missing; with it, the rows
+    # holding one (in the target or a feature, not in a dropped column) are left out,
+    # counted, and the planted pair is still found.
+    frame = planted_frame(1500)
+    frame.loc[::50, "x3"] = np.nan  # 30 rows
+    frame.loc[7, "y"] = np.nan
+    frame["note"] = np.where(np.arange(1500) % 2, "seen", None)  # dropped: does not count
+    data = _write(tmp_path, "gaps.csv", frame)
+    assert main(["detect", data, "--target", "y", "--drop", "note", *FAST]) == 1
+    assert "--drop-missing leaves those rows out" in capsys.readouterr().err
+    args = ["detect", data, "--target", "y", "--drop", "note", "--drop-missing", *FAST]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "1469 rows, 5 features" in out
+    assert "31 of 1500 rows with a missing value left out" in out
+    assert table_rows(out)[1][:2] == ["1", PLANTED]
+    # too few left: said, before training
+    frame.loc[frame.index[20:], "x4"] = np.nan
+    data = _write(tmp_path, "holes.csv", frame)
+    assert main(["detect", data, "--target", "y", "--drop", "note", "--drop-missing"]) == 1
+    assert "needed to train a network; --drop the columns" in capsys.readouterr().err
+
+
 def test_separator_is_the_one_that_splits_every_line_alike():
     from sk_interact.cli import _separator
 
