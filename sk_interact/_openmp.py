@@ -10,7 +10,9 @@ idle threads hold the cores the other's need: on 2 cores the ``interaction_fidel
 scorer took 12.5 s instead of 0.43 s and a fit with ``significance="auto"`` 30 s
 instead of 14 s (``benchmarks/import_order.py``). The package imports the
 boosting modules before torch, which avoids it when ``sk_interact`` is imported before
-torch; :func:`check_boosting_runtime` warns when it came too late.
+torch; :func:`check_boosting_runtime` warns when it came too late. Where torch and
+scikit-learn share one OpenMP library (conda-forge builds link both to the same
+libgomp) the order does not matter, and nothing is said.
 """
 
 from __future__ import annotations
@@ -30,12 +32,23 @@ def _loaded_before(first: str, second: str, order: list[str]) -> bool:
     return first in order and second in order and order.index(first) < order.index(second)
 
 
-def check_boosting_runtime(modules=None) -> bool:
+def _openmp_libraries() -> set[str]:
+    """The OpenMP libraries loaded in this process (their files), by threadpoolctl."""
+    from threadpoolctl import threadpool_info
+
+    return {info["filepath"] for info in threadpool_info() if info["internal_api"] == "openmp"}
+
+
+def check_boosting_runtime(modules=None, libraries=None) -> bool:
     """Warn, and return True, when the boosting modules and the loss module are bound
-    to different OpenMP runtimes (the loss module loaded before torch, the boosting
-    after). ``modules``: the import order (``sys.modules``' keys by default)."""
+    to different OpenMP runtimes: the loss module loaded before torch, the boosting
+    after, and two OpenMP libraries loaded. ``modules``: the import order
+    (``sys.modules``' keys by default); ``libraries``: the OpenMP libraries' files
+    (threadpoolctl's by default)."""
     order = list(sys.modules if modules is None else modules)
     mixed = _loaded_before(_LOSS, "torch", order) and _loaded_before("torch", _BOOSTING, order)
+    if mixed:
+        mixed = len(_openmp_libraries() if libraries is None else set(libraries)) > 1
     if mixed:
         warnings.warn(
             "scikit-learn was imported before torch (or skorch) and its gradient "

@@ -126,23 +126,27 @@ def test_a_mixed_openmp_binding_is_warned_about_with_the_fix():
     assert "RuntimeWarning" in stderr and "Import sk_interact" in stderr
 
 
+TWO = ["torch/lib/libgomp.so.1", "scikit_learn.libs/libgomp-e985bcbb.so.1.0.0"]
+
+
 @pytest.mark.parametrize(
-    "order, mixed",
+    "order, libraries, mixed",
     [
-        ([_LOSS, "torch", _BOOSTING], True),
-        ([_LOSS, _BOOSTING, "torch"], False),  # both on scikit-learn's runtime
-        (["torch", _LOSS, _BOOSTING], False),  # both on torch's
-        (["torch", _BOOSTING], False),
-        ([_LOSS, "torch"], False),  # boosting not loaded yet: sk_interact loads it
+        ([_LOSS, "torch", _BOOSTING], TWO, True),
+        ([_LOSS, _BOOSTING, "torch"], TWO, False),  # both on scikit-learn's runtime
+        (["torch", _LOSS, _BOOSTING], TWO, False),  # both on torch's
+        (["torch", _BOOSTING], TWO, False),
+        ([_LOSS, "torch"], TWO, False),  # boosting not loaded yet: sk_interact loads it
+        ([_LOSS, "torch", _BOOSTING], TWO[:1], False),  # one libgomp shared (conda-forge)
     ],
 )
-def test_check_boosting_runtime(order, mixed):
+def test_check_boosting_runtime(order, libraries, mixed):
     from sk_interact._openmp import check_boosting_runtime
 
     if mixed:
         with pytest.warns(RuntimeWarning, match="two different OpenMP runtimes"):
-            assert check_boosting_runtime(order)
+            assert check_boosting_runtime(order, libraries)
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            assert not check_boosting_runtime(order)
+            assert not check_boosting_runtime(order, libraries)
