@@ -12,7 +12,9 @@ instead of 14 s (``benchmarks/import_order.py``). The package imports the
 boosting modules before torch, which avoids it when ``sk_interact`` is imported before
 torch; :func:`check_boosting_runtime` warns when it came too late. Where torch and
 scikit-learn share one OpenMP library (conda-forge builds link both to the same
-libgomp) the order does not matter, and nothing is said.
+libgomp) the order does not matter, and nothing is said; nor on Windows and macOS,
+whose loaders bind each module to the library it was linked with, whatever was loaded
+before (the mixing needs ELF's global symbol scope).
 """
 
 from __future__ import annotations
@@ -39,12 +41,14 @@ def _openmp_libraries() -> set[str]:
     return {info["filepath"] for info in threadpool_info() if info["internal_api"] == "openmp"}
 
 
-def check_boosting_runtime(modules=None, libraries=None) -> bool:
+def check_boosting_runtime(modules=None, libraries=None, platform=None) -> bool:
     """Warn, and return True, when the boosting modules and the loss module are bound
-    to different OpenMP runtimes: the loss module loaded before torch, the boosting
-    after, and two OpenMP libraries loaded. ``modules``: the import order
+    to different OpenMP runtimes: on Linux, the loss module loaded before torch, the
+    boosting after, and two OpenMP libraries loaded. ``modules``: the import order
     (``sys.modules``' keys by default); ``libraries``: the OpenMP libraries' files
-    (threadpoolctl's by default)."""
+    (threadpoolctl's by default); ``platform``: ``sys.platform`` by default."""
+    if not (sys.platform if platform is None else platform).startswith("linux"):
+        return False
     order = list(sys.modules if modules is None else modules)
     mixed = _loaded_before(_LOSS, "torch", order) and _loaded_before("torch", _BOOSTING, order)
     if mixed:
