@@ -50,9 +50,11 @@ def check_boosting_runtime(modules=None, libraries=None, platform=None) -> bool:
     if not (sys.platform if platform is None else platform).startswith("linux"):
         return False
     order = list(sys.modules if modules is None else modules)
-    mixed = _loaded_before(_LOSS, "torch", order) and _loaded_before("torch", _BOOSTING, order)
-    if mixed:
-        mixed = len(_openmp_libraries() if libraries is None else set(libraries)) > 1
+    mixed = (
+        _loaded_before(_LOSS, "torch", order)
+        and _loaded_before("torch", _BOOSTING, order)
+        and len(_openmp_libraries() if libraries is None else set(libraries)) > 1
+    )
     if mixed:
         warnings.warn(
             "scikit-learn was imported before torch (or skorch) and its gradient "

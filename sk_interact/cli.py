@@ -573,8 +573,7 @@ def _split_target(frame, target: str, drop: list[str], drop_missing: bool = Fals
             "network (thousands give reliable interactions)"
         )
     note = None
-    used = [c for c in columns if c not in drop]
-    incomplete = frame[used].isna().any(axis=1)
+    incomplete = frame[[c for c in columns if c not in drop]].isna().any(axis=1)
     if drop_missing and incomplete.any():
         frame = frame.loc[~incomplete].reset_index(drop=True)
         note = f"{int(incomplete.sum())} of {len(incomplete)} rows with a missing value left out"
@@ -810,12 +809,12 @@ def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) ->
 # -------------------------------------------------------------------------- commands
 def _detect(args) -> int:
     data = Path(args.data)
-    _table_format(data)
+    kind = _table_format(data)
     if args.k is not None and args.method != "tnid":
         raise CommandError("-k applies to --method tnid only", EXIT_USAGE)
     if args.fdr is not None and args.method != "tnid":
         raise CommandError("--fdr applies to --method tnid only", EXIT_USAGE)
-    if args.sheet is not None and _table_format(data) != "excel":
+    if args.sheet is not None and kind != "excel":
         raise CommandError("--sheet applies to Excel workbooks (.xlsx, .xlsm) only", EXIT_USAGE)
     out, plot = _check_outputs(args)
     frame, read_notes = _read_table(data, args.sheet)
