@@ -367,8 +367,10 @@ def _label_entropy(X, y, cst, seed) -> float:
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         # a class with fewer rows than folds is missing from some training folds; its
-        # probability is 0 there and the clipped log-loss counts it as a miss
+        # probability is 0 there and the clipped log-loss counts it as a miss (both
+        # scikit-learn's warnings about it say so, the splitter's and the prediction's)
         warnings.simplefilter("ignore", UserWarning)
+        warnings.filterwarnings("ignore", "Number of classes in training fold", RuntimeWarning)
         proba = cross_val_predict(model, X, y, cv=folds, method="predict_proba")
     return float(-np.log(np.clip(proba[np.arange(len(y)), y], 1e-12, 1.0)).mean())
 
