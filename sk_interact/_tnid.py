@@ -200,10 +200,13 @@ class TNIDDetector(
         it out (as in a multinomial logistic model), and the test differentiates the
         centred logits, so pairs that a class's log-odds against the rest hold only
         through the softmax's normalisation (features acting on different classes)
-        are ranked but not selected. Error control is measured on regression and
-        classification targets; on binary labels the
-        power is low at a few thousand rows (see the user guide, "Which interactions
-        are real: p-values and false discovery rate").
+        are ranked but not selected. The test reads the log-odds (or centred logits)
+        whatever ``output``: with ``output="proba"`` the p-values say which ranked sets
+        interact on the log-odds scale (a model with main effects only has cross
+        partials on the probability scale too). Error control is measured on
+        regression and classification targets; on binary labels the power is low at
+        a few thousand rows (see the user guide, "Which interactions are real:
+        p-values and false discovery rate").
     n_null_networks : int, default=4
         Null networks per fold of tested sets (the six strongest sets of each order get
         three each, of their own); about ``1 + 18 + 6 × n_null_networks`` networks per

@@ -780,8 +780,11 @@ def _fit_and_report(estimator, X, y):
     return estimator.interactions_
 
 
-def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) -> None:
-    """Write the full ranking and the figure, and say where."""
+def _save(
+    ranking, out: Path | None, plot: Path | None, title: str, top: int, fdr: float | None = None
+) -> None:
+    """Write the full ranking and the figure (marking what is selected at ``fdr``), and
+    say where."""
     if out is not None:
         from sk_interact import save_ranking
 
@@ -800,7 +803,9 @@ def _save(ranking, out: Path | None, plot: Path | None, title: str, top: int) ->
         # A Figure outside pyplot: no window, nothing left open in pyplot's registry;
         # sized as the display sizes its own, with room for the longest label
         figure = Figure(figsize=ranking_figure_size(ranking, top=top), layout="constrained")
-        display = InteractionRankingDisplay.from_ranking(ranking, top=top, ax=figure.subplots())
+        display = InteractionRankingDisplay.from_ranking(
+            ranking, top=top, ax=figure.subplots(), fdr=fdr
+        )
         display.ax_.set_title(title)
         figure.savefig(plot, dpi=150)
         _echo(f"Wrote the figure to {plot}")
@@ -897,7 +902,7 @@ def _detect(args) -> int:
     _echo(textwrap.fill(_effect_note(estimator), width=88))
     if out is not None or plot is not None:
         _echo()
-    _save(ranking, out, plot, f"{type(estimator).__name__}: {data.name}", args.top)
+    _save(ranking, out, plot, f"{type(estimator).__name__}: {data.name}", args.top, args.fdr)
     return EXIT_OK
 
 

@@ -530,19 +530,35 @@ def test_console_entry_runs_demo_in_a_fresh_process(tmp_path):
     assert png.stat().st_size > 1000
 
 
-def test_detect_fdr_prints_only_selected_interactions_with_q_values(tmp_path, capsys):
-    # --fdr tests every pair; only the planted one survives, printed with p and q.
+def test_detect_fdr_prints_only_selected_interactions_with_q_values(tmp_path, capsys, monkeypatch):
+    # --fdr tests every pair; only the planted one survives, printed with p and q; the
+    # figure marks what is selected at the same rate.
     # (a network fitted well enough for the test to have power: 32,16 units, 60 epochs,
     # 2000 rows; at 1500 rows the planted pair's q-value was 0.09-0.18, near the line)
+    from sk_interact.plotting import InteractionRankingDisplay
+
+    drawn = []
+    plot = InteractionRankingDisplay.plot
+    monkeypatch.setattr(
+        InteractionRankingDisplay,
+        "plot",
+        lambda self, *args, **kwargs: drawn.append(plot(self, *args, **kwargs)) or drawn[-1],
+    )
     data = _write(tmp_path, "d.csv", planted_frame(2000))
-    options = ["--fdr", "0.1", "--max-epochs", "60", "--hidden", "32,16"]
+    png = tmp_path / "ranking.png"
+    options = ["--fdr", "0.2", "--max-epochs", "60", "--hidden", "32,16", "--plot", str(png)]
     assert main(["detect", data, "--target", "y", *options]) == 0
     out = capsys.readouterr().out
-    assert "selected at false discovery rate 0.1" in out
+    assert "selected at false discovery rate 0.2" in out
     rows = table_rows(out)
     assert rows[0][-2:] == ["p", "q"]
     assert [row[1] for row in rows[1:]] == [PLANTED]
     assert float(rows[1][-1]) <= 0.1
+    (display,) = drawn
+    marked = [joined(*f) for f, s in zip(display.ranking_["features"], display.selected_) if s]
+    assert marked == [PLANTED]
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "selected (q ≤ 0.2)" in legend and png.stat().st_size > 1000
 
 
 @pytest.mark.parametrize("value", ["0", "1", "abc"])

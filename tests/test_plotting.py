@@ -1,5 +1,6 @@
 """Interaction displays: the drawn artists carry the ranking's numbers, names and signs."""
 
+import copy
 import itertools
 import subprocess
 import sys
@@ -127,6 +128,81 @@ def test_ranking_marks_interactions_selected_at_the_fdr(ranking):
         InteractionRankingDisplay.from_ranking(ranking, show_p_values=True)
     with pytest.raises(ValueError, match="fdr"):
         InteractionRankingDisplay.from_ranking(tested, fdr=2)
+
+
+@pytest.fixture
+def tested(ranking):
+    # q ≤ 0.05: a-b and a-c; c-d at 0.08; the triple and b-d above any usual rate.
+    return ranking.assign(
+        p_value=[0.01, 0.001, 0.3, 0.04, 0.9], q_value=[0.025, 0.005, 0.5, 0.08, 0.9]
+    )
+
+
+def test_heatmap_outlines_the_pairs_selected_at_the_fdr(tested):
+    # Both cells of a selected pair get an outline; the legend names the rate.
+    from matplotlib.patches import Rectangle
+
+    display = InteractionHeatmapDisplay.from_ranking(tested, fdr=0.05)
+    expected = np.zeros((4, 4), bool)
+    for i, j in [(0, 1), (0, 2)]:  # a-b, a-c
+        expected[i, j] = expected[j, i] = True
+    np.testing.assert_array_equal(display.selected_, expected)
+    outlined = sorted(
+        (round(p.get_y() + p.get_height() / 2), round(p.get_x() + p.get_width() / 2))
+        for p in display.ax_.patches
+        if isinstance(p, Rectangle) and not p.get_fill()
+    )
+    assert outlined == [(0, 1), (0, 2), (1, 0), (2, 0)]
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["selected (q ≤ 0.05)"]
+    # c-d joins at 0.1; with top=1 only a and b are shown, a-b selected
+    assert InteractionHeatmapDisplay.from_ranking(tested, fdr=0.1).selected_[2, 3]
+    top = InteractionHeatmapDisplay.from_ranking(tested, fdr=0.1, top=1)
+    assert top.feature_names_ == ["a", "b"] and top.selected_.tolist() == [
+        [False, True],
+        [True, False],
+    ]
+    for unmarked in (
+        InteractionHeatmapDisplay.from_ranking(tested, fdr=None),
+        InteractionHeatmapDisplay.from_ranking(tested.drop(columns=["p_value", "q_value"])),
+    ):
+        assert unmarked.selected_ is None and unmarked.ax_.get_legend() is None
+        assert not unmarked.ax_.patches
+    with pytest.raises(ValueError, match="fdr"):
+        InteractionHeatmapDisplay.from_ranking(tested, fdr=1.5)
+
+
+def test_network_fades_and_dashes_the_interactions_not_selected(tested):
+    display = InteractionNetworkDisplay.from_ranking(tested, fdr=0.05)
+    # drawn strongest first: a-b, b-c-d, a-c, c-d, b-d
+    assert display.selected_.tolist() == [True, False, True, False, False]
+    assert [(e.get_linestyle(), e.get_alpha()) for e in display.edges_] == [
+        ("-", 0.8),  # a-b
+        ("-", 0.8),  # a-c
+        ("--", 0.3),  # c-d
+        ("--", 0.3),  # b-d
+    ]
+    (triple,) = display.hyperedges_
+    plain = InteractionNetworkDisplay.from_ranking(tested, fdr=None)
+    assert triple.get_linestyle() == "--"
+    assert triple.get_alpha() == pytest.approx(0.3 * plain.hyperedges_[0].get_alpha())
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend[-2:] == ["selected (q ≤ 0.05)", "not selected"]
+    assert plain.selected_ is None
+    assert {e.get_linestyle() for e in plain.edges_} == {"-"}
+    with pytest.raises(ValueError, match="fdr"):
+        InteractionNetworkDisplay.from_ranking(tested, fdr=0)
+
+
+@pytest.mark.parametrize("Display", DISPLAYS)
+def test_from_estimator_passes_the_fdr(Display, fitted_tnid, tested):
+    # An estimator fitted with significance: its q-values decide what is marked.
+    estimator = copy.copy(fitted_tnid)
+    estimator.interactions_ = tested
+    assert Display.from_estimator(estimator, fdr=0.05).selected_.sum() == (
+        4 if Display is InteractionHeatmapDisplay else 2
+    )
+    assert Display.from_estimator(estimator, fdr=None).selected_ is None
 
 
 def _drawn_ranking(ranking, figsize):

@@ -15,8 +15,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from sk_interact._ranking import check_ranking as check_ranking_schema
 from sk_interact._ranking import feature_names_of
+from sk_interact._significance import check_fdr
 
 __all__ = [
+    "FADED",
     "MAX_LABEL_LENGTH",
     "MIN_FONTSIZE",
     "NEGATIVE_COLOR",
@@ -32,6 +34,8 @@ __all__ = [
     "label_fontsize",
     "new_axes",
     "select_rows",
+    "selected_at",
+    "selection_labels",
     "shorten_label",
     "sign_colors",
     "sign_legend_handles",
@@ -41,6 +45,8 @@ __all__ = [
 POSITIVE_COLOR = "tab:red"
 NEGATIVE_COLOR = "tab:blue"
 NEUTRAL_COLOR = "tab:gray"
+# Opacity of the interactions not selected at a display's false discovery rate.
+FADED = 0.3
 # Labels shrink from the default font size to this floor as their number grows: 6 pt is
 # still legible on screen and in print, smaller is not.
 MIN_FONTSIZE = 6.0
@@ -160,6 +166,23 @@ def select_rows(ranking: pd.DataFrame, *, order: int | None, top: int | None) ->
     if top is not None:
         ranking = ranking.head(top)
     return ranking.reset_index(drop=True)
+
+
+def selected_at(q_values, fdr) -> np.ndarray | None:
+    """Whether each q-value is at most ``fdr`` (NaN: not selected); None when ``fdr``
+    is None or there are no q-values (a ranking fitted without ``significance``).
+    An ``fdr`` outside (0, 1) is refused either way."""
+    if fdr is None:
+        return None
+    fdr = check_fdr(fdr)
+    if q_values is None:
+        return None
+    return np.asarray(q_values, dtype=np.float64) <= fdr
+
+
+def selection_labels(fdr: float) -> tuple[str, str]:
+    """Legend labels of the interactions selected at ``fdr`` and of the others."""
+    return f"selected (q \N{LESS-THAN OR EQUAL TO} {fdr:g})", "not selected"
 
 
 def explainer_of(estimator):

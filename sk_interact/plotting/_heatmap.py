@@ -19,6 +19,8 @@ from sk_interact.plotting._base import (
     estimator_ranking,
     label_fontsize,
     new_axes,
+    selected_at,
+    selection_labels,
     shorten_label,
 )
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["InteractionHeatmapDisplay"]
 
 _VALUES = ("effect", "strength")
+# How a selected pair's cells are outlined.
+_OUTLINE = {"fill": False, "edgecolor": "black", "linewidth": 1.5}
 # Beyond this many features the x tick labels stand upright: 45° labels of long names
 # would run into each other's rows.
 _UPRIGHT_LABELS = 20
@@ -222,6 +226,7 @@ class InteractionHeatmapDisplay:
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionHeatmapDisplay:
         """Draw the heatmap.
 
@@ -240,12 +245,18 @@ class InteractionHeatmapDisplay:
         max_label_length : int or None, default=30
             Tick labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the cells of the pairs selected at this false discovery rate are
+            outlined; None marks nothing.
 
         Returns
         -------
         display : InteractionHeatmapDisplay
             This display, with the fitted attributes ``ax_``, ``figure_``, ``im_``,
-            ``matrix_``, ``colorbar_``, ``feature_names_`` and ``feature_indices_``.
+            ``matrix_``, ``colorbar_``, ``feature_names_``, ``feature_indices_`` and
+            ``selected_`` (whether each shown pair is selected at ``fdr``, a symmetric
+            boolean matrix; None without q-values).
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
         from matplotlib.colors import CenteredNorm, Normalize
@@ -258,11 +269,16 @@ class InteractionHeatmapDisplay:
         matrix, names = pairwise_matrix(
             ranking, self.value, n_features=self.n_features, feature_names=self.feature_names
         )
+        q_values = None
+        if "q_value" in ranking.columns:
+            q_values, _ = pairwise_matrix(ranking, "q_value", feature_names=names)
+        selected = selected_at(q_values, fdr)
         shown = np.arange(len(names))
         if self.top is not None:
             shown = top_pair_features(ranking, self.top)
             matrix = matrix[np.ix_(shown, shown)]
             names = [names[i] for i in shown]
+            selected = None if selected is None else selected[np.ix_(shown, shown)]
         pairs = ranking["indices"].map(len) == 2
         if pairs.any() and np.isnan(matrix).all():
             raise ValueError(
@@ -307,6 +323,22 @@ class InteractionHeatmapDisplay:
                 self.im_, ax=ax, label=self.value, fraction=fraction
             )
 
+        if selected is not None:
+            from matplotlib.patches import Patch, Rectangle
+
+            for i, j in zip(*np.nonzero(selected)):  # inset: neighbours stay apart
+                ax.add_patch(Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, **_OUTLINE))
+            # above the axes, right-aligned: the colour bar takes the right side
+            ax.legend(
+                handles=[Patch(**_OUTLINE, label=selection_labels(fdr)[0])],
+                loc="lower right",
+                bbox_to_anchor=(1.0, 1.0),
+                borderaxespad=0.3,
+                frameon=False,
+                fontsize="small",
+            )
+
+        self.selected_ = selected
         self.matrix_ = matrix
         self.feature_names_ = names
         self.feature_indices_ = shown
@@ -328,6 +360,7 @@ class InteractionHeatmapDisplay:
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionHeatmapDisplay:
         """Plot the pairwise interactions of a ranking DataFrame as a heatmap.
 
@@ -357,6 +390,10 @@ class InteractionHeatmapDisplay:
         max_label_length : int or None, default=30
             Tick labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the cells of the pairs selected at this false discovery rate are
+            outlined; None marks nothing.
 
         Returns
         -------
@@ -383,6 +420,7 @@ class InteractionHeatmapDisplay:
             colorbar=colorbar,
             imshow_kwargs=imshow_kwargs,
             max_label_length=max_label_length,
+            fdr=fdr,
         )
 
     @classmethod
@@ -397,6 +435,7 @@ class InteractionHeatmapDisplay:
         colorbar: bool = True,
         imshow_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionHeatmapDisplay:
         """Plot the pairwise interactions found by a fitted estimator as a heatmap.
 
@@ -424,6 +463,10 @@ class InteractionHeatmapDisplay:
         max_label_length : int or None, default=30
             Tick labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the cells of the pairs selected at this false discovery rate are
+            outlined; None marks nothing.
 
         Returns
         -------
@@ -458,4 +501,5 @@ class InteractionHeatmapDisplay:
             colorbar=colorbar,
             imshow_kwargs=imshow_kwargs,
             max_label_length=max_label_length,
+            fdr=fdr,
         )

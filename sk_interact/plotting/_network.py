@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sk_interact.plotting._base import (
+    FADED,
     MAX_LABEL_LENGTH,
     check_matplotlib_support,
     check_max_label_length,
@@ -18,6 +19,8 @@ from sk_interact.plotting._base import (
     label_fontsize,
     new_axes,
     select_rows,
+    selected_at,
+    selection_labels,
     shorten_label,
     sign_colors,
     sign_legend_handles,
@@ -209,6 +212,7 @@ class InteractionNetworkDisplay:
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionNetworkDisplay:
         """Draw the network.
 
@@ -229,12 +233,18 @@ class InteractionNetworkDisplay:
         max_label_length : int or None, default=30
             Node labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the interactions not selected at this false discovery rate are drawn
+            dashed and faded; None marks nothing.
 
         Returns
         -------
         display : InteractionNetworkDisplay
             This display, with the fitted attributes ``ax_``, ``figure_``,
-            ``node_positions_``, ``labels_``, ``edges_`` and ``hyperedges_``.
+            ``node_positions_``, ``labels_``, ``edges_``, ``hyperedges_`` and
+            ``selected_`` (per drawn row of ``ranking_``, whether it is selected at
+            ``fdr``; None without q-values).
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
         from matplotlib.patches import Polygon
@@ -261,6 +271,8 @@ class InteractionNetworkDisplay:
         largest = strength.max() if len(strength) and strength.max() > 0 else 1.0
         relative = strength / largest
         colors = sign_colors(rows["effect"]) if color_by_sign else ["tab:gray"] * len(rows)
+        self.selected_ = selected_at(rows.get("q_value"), fdr)
+        faded = np.zeros(len(rows), bool) if self.selected_ is None else ~self.selected_
 
         self.edges_, self.hyperedges_ = [], []
         # Weakest first, so that strong interactions are drawn on top of weak ones.
@@ -271,7 +283,8 @@ class InteractionNetworkDisplay:
                     *zip(*members),
                     color=colors[k],
                     linewidth=max_linewidth * relative[k],
-                    alpha=0.8,
+                    alpha=FADED if faded[k] else 0.8,
+                    linestyle="--" if faded[k] else "-",
                     solid_capstyle="round",
                     zorder=2,
                 )
@@ -282,8 +295,9 @@ class InteractionNetworkDisplay:
                     closed=True,
                     facecolor=colors[k],
                     edgecolor=colors[k],
-                    alpha=0.1 + 0.3 * relative[k],
+                    alpha=(0.1 + 0.3 * relative[k]) * (FADED if faded[k] else 1.0),
                     linewidth=max_linewidth * relative[k],
+                    linestyle="--" if faded[k] else "-",
                     zorder=1,
                 )
                 ax.add_patch(patch)
@@ -317,10 +331,21 @@ class InteractionNetworkDisplay:
             )
             for text, (x, y) in zip(labels, positions.values())
         ]
-        if color_by_sign and len(rows):
+        handles = sign_legend_handles(colors) if color_by_sign and len(rows) else []
+        if self.selected_ is not None and len(rows):
+            from matplotlib.lines import Line2D
+
+            chosen, other = selection_labels(fdr)
+            handles += [
+                Line2D([], [], color="black", linewidth=2, alpha=0.8, label=chosen),
+                Line2D(
+                    [], [], color="black", linewidth=2, alpha=FADED, linestyle="--", label=other
+                ),
+            ]
+        if handles:
             # outside the axes, to the right: inside, it would hide nodes and labels
             ax.legend(
-                handles=sign_legend_handles(colors),
+                handles=handles,
                 loc="upper left",
                 bbox_to_anchor=(1.0, 1.0),
                 borderaxespad=0.0,
@@ -351,6 +376,7 @@ class InteractionNetworkDisplay:
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionNetworkDisplay:
         """Plot the strongest interactions of a ranking DataFrame as a network.
 
@@ -378,6 +404,10 @@ class InteractionNetworkDisplay:
         max_label_length : int or None, default=30
             Node labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the interactions not selected at this false discovery rate are drawn
+            dashed and faded; None marks nothing.
 
         Returns
         -------
@@ -405,6 +435,7 @@ class InteractionNetworkDisplay:
             max_linewidth=max_linewidth,
             node_kwargs=node_kwargs,
             max_label_length=max_label_length,
+            fdr=fdr,
         )
 
     @classmethod
@@ -420,6 +451,7 @@ class InteractionNetworkDisplay:
         max_linewidth: float = 6.0,
         node_kwargs: dict | None = None,
         max_label_length: int | None = MAX_LABEL_LENGTH,
+        fdr: float | None = 0.1,
     ) -> InteractionNetworkDisplay:
         """Plot the strongest interactions found by a fitted estimator as a network.
 
@@ -448,6 +480,10 @@ class InteractionNetworkDisplay:
         max_label_length : int or None, default=30
             Node labels longer than this are shortened with an ellipsis in the
             middle; None keeps them whole.
+        fdr : float or None, default=0.1
+            With a ``q_value`` column (an estimator fitted with ``significance``),
+            the interactions not selected at this false discovery rate are drawn
+            dashed and faded; None marks nothing.
 
         Returns
         -------
@@ -484,4 +520,5 @@ class InteractionNetworkDisplay:
             max_linewidth=max_linewidth,
             node_kwargs=node_kwargs,
             max_label_length=max_label_length,
+            fdr=fdr,
         )

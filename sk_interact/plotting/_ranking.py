@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sk_interact._significance import check_fdr
 from sk_interact.plotting._base import (
+    FADED,
     MAX_LABEL_LENGTH,
     check_matplotlib_support,
     check_max_label_length,
@@ -19,6 +19,8 @@ from sk_interact.plotting._base import (
     label_fontsize,
     new_axes,
     select_rows,
+    selected_at,
+    selection_labels,
     sign_colors,
     sign_legend_handles,
 )
@@ -189,8 +191,9 @@ class InteractionRankingDisplay:
         rows = select_rows(check_ranking(self.ranking, columns), order=None, top=self.top)
         labels = [interaction_label(f, max_label_length) for f in rows["features"]]
         fontsize = label_fontsize(len(labels))
+        self.selected_ = selected_at(rows.get("q_value"), fdr)
         if ax is None:
-            legend = color_by_sign or (fdr is not None and "q_value" in rows.columns)
+            legend = color_by_sign or self.selected_ is not None
             ax = new_axes(_ranking_figsize(labels, fontsize, legend and len(rows) > 0))
 
         strength = rows["strength"].to_numpy(dtype=np.float64)
@@ -227,26 +230,19 @@ class InteractionRankingDisplay:
             label_inches = _CHAR_WIDTH * fontsize / 72 * max(map(len, labels), default=0)
             ax.set_title(wrap_title(title, ax, label_inches))
         handles = sign_legend_handles(colors) if colors is not None and len(rows) else []
-        self.selected_ = None
-        if fdr is not None and "q_value" in rows.columns:
-            fdr = check_fdr(fdr)
-            self.selected_ = rows["q_value"].to_numpy(dtype=np.float64) <= fdr
+        if self.selected_ is not None:
             for bar, chosen in zip(self.bars_, self.selected_, strict=True):
                 if chosen:
                     bar.set_edgecolor("black")
                     bar.set_linewidth(1.5)
                 else:
-                    bar.set_alpha(0.3)
+                    bar.set_alpha(FADED)
             from matplotlib.patches import Patch
 
+            chosen, other = selection_labels(fdr)
             handles += [
-                Patch(
-                    facecolor="white",
-                    edgecolor="black",
-                    linewidth=1.5,
-                    label=f"selected (q ≤ {fdr:g})",
-                ),
-                Patch(facecolor="grey", alpha=0.3, label="not selected"),
+                Patch(facecolor="white", edgecolor="black", linewidth=1.5, label=chosen),
+                Patch(facecolor="grey", alpha=FADED, label=other),
             ]
         if show_p_values:
             if not {"p_value", "q_value"} <= set(rows.columns):
