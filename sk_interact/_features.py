@@ -20,9 +20,13 @@ A :class:`FeatureLayout` is fitted once per estimator fit, before any training. 
 **Group interaction.** For features ``A`` and ``B`` with encoded columns ``a ∈ A`` and
 ``b ∈ B``, the local interaction is read from the block of cross partials
 ``H_ab = ∂²F/∂z_a∂z_b`` (standardized units): its size is the root sum of squares
-``‖H_AB‖ = (Σ_ab H_ab²)^½`` and its sign that of the block's largest entry. For order 3+
-the block holds the mixed partials with one encoded column from each feature. A feature
-of one column gives back the cross partial itself. Standardized units make the measure
+``‖H_AB‖ = (Σ_ab H_ab²)^½``. For order 3+ the block holds the mixed partials with one
+encoded column from each feature. A feature of one column gives back the cross partial
+itself. The sign is that of the block's effect along the direction each feature moves
+in (``FeatureLayout.direction``: a number increasing, a text column of two levels
+from its first level to its second), where every feature of the set has one; a set with
+a feature of three or more levels or a group of several columns keeps the sign of the
+block's largest entry. Standardized units make the measure
 robust to rare levels: the standard deviation of a dummy seen in a share ``p`` of the
 rows is ``(p(1 − p))^½``, so a level seen in 7 of 30,000 rows weighs 0.015 of a unit,
 while the network, which sees dummies as 0/1, is free to learn any effect of it.
@@ -209,6 +213,11 @@ class FeatureLayout:
         Per encoded column, its feature.
     groups : dict of str to list of str
         Per feature, the original columns it holds.
+    direction : ndarray of float
+        Per encoded column, its sign in the one direction its feature moves in: 1 for
+        a feature of one column; -1 and 1 for the first and second level of a feature
+        that is one text column of two levels (from the first to the second, in sorted
+        order); 0 in a feature of several columns otherwise (no single direction).
     identity : bool
         Every feature is one numeric column, unchanged: encoding is the identity.
     """
@@ -243,6 +252,12 @@ class FeatureLayout:
         for f, members in enumerate(self.members):
             self.feature_of[members] = f
         self.identity = not self.categorical and all(len(m) == 1 for m in self.members)
+        self.direction = np.zeros(len(encoded_names))
+        for members in self.members:
+            if len(members) == 1:
+                self.direction[members] = 1.0
+            elif len(members) == 2 and len(set(owner[members])) == 1 and self.dummy[members].all():
+                self.direction[members] = [-1.0, 1.0]
 
     # ------------------------------------------------------------------ fitting
     @classmethod
@@ -399,24 +414,31 @@ class FeatureLayout:
             owner.extend([s] * len(block))
         return sets, np.asarray(owner, dtype=np.int64)
 
-    @staticmethod
-    def reduce(values: np.ndarray, owner: np.ndarray, n_sets: int) -> np.ndarray:
+    def reduce(self, values: np.ndarray, owner: np.ndarray, n_sets: int, columns) -> np.ndarray:
         """Signed root sum of squares over the last axis, per owning feature set.
 
-        ``values[..., m]`` is the effect of encoded set ``m``, which belongs to feature
-        set ``owner[m]``. Returns ``(..., n_sets)``: ``sign(largest entry) ·
-        (Σ entries²)^½`` per feature set (the entry itself for single-column features).
+        ``values[..., m]`` is the effect of encoded set ``columns[m]`` (a tuple of
+        encoded columns, or one column), which belongs to feature set ``owner[m]``.
+        Returns ``(..., n_sets)``: ``(Σ entries²)^½`` per feature set (the entry itself
+        for single-column features), signed as the block's effect along the direction
+        each feature moves in (:attr:`direction`: a text column of two levels from its
+        first level to its second) where every feature of the set has one, else as the
+        block's largest entry.
         """
         values = np.asarray(values, dtype=np.float64)
         flat = values.reshape(-1, values.shape[-1])
+        contrast = np.array([np.prod(self.direction[np.atleast_1d(c)]) for c in columns])
         order = np.argsort(owner, kind="stable")
-        flat, owner = flat[:, order], np.asarray(owner)[order]
+        flat, owner, contrast = flat[:, order], np.asarray(owner)[order], contrast[order]
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
         out = np.zeros((len(flat), n_sets))
         for start, stop in zip(starts, np.r_[starts[1:], len(owner)], strict=True):
             block = flat[:, start:stop]
-            largest = block[np.arange(len(block)), np.argmax(np.abs(block), axis=1)]
-            out[:, owner[start]] = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
+            sign = np.sign(block[np.arange(len(block)), np.argmax(np.abs(block), axis=1)])
+            if contrast[start:stop].all():
+                along = np.sign(block @ contrast[start:stop])
+                sign = np.where(along != 0, along, sign)
+            out[:, owner[start]] = sign * np.sqrt((block**2).sum(axis=1))
         return out.reshape(*values.shape[:-1], n_sets)
 
     def reduce_matrix(self, H: np.ndarray) -> np.ndarray:
@@ -426,7 +448,8 @@ class FeatureLayout:
             return H
         G = self.n_features
         owner = (self.feature_of[:, None] * G + self.feature_of[None, :]).ravel()
-        return self.reduce(H.reshape(len(H), -1), owner, G * G).reshape(len(H), G, G)
+        columns = list(itertools.product(range(len(self.feature_of)), repeat=2))
+        return self.reduce(H.reshape(len(H), -1), owner, G * G, columns).reshape(len(H), G, G)
 
 
 def _is_indicator(values) -> bool:

@@ -506,7 +506,7 @@ class SecondGlanceExplainer(
                 values, J = self._effects(Z[rows], level, sets, self.hessian_method)
                 values = values.double().cpu().numpy()
                 if owner is not None:
-                    values = layout.reduce(values[:, picked], owner, len(feature_sets))
+                    values = layout.reduce(values[:, picked], owner, len(feature_sets), members)
                 sum_signed += values.sum(axis=0)
                 sum_abs += np.abs(values).sum(axis=0)
                 if level == 2 and J is not None:
@@ -623,7 +623,7 @@ class SecondGlanceExplainer(
         layout = self.network_.features
         if layout.identity:
             return G
-        return layout.reduce(G, layout.feature_of, layout.n_features)
+        return layout.reduce(G, layout.feature_of, layout.n_features, range(G.shape[-1]))
 
     def _gradients(self, X: np.ndarray, output: str) -> np.ndarray:
         G = gradient(self._function(output), self._standardize(X))

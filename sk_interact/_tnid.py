@@ -312,8 +312,11 @@ class TNIDDetector(
     still in standardized units, so a dummy's unit is its standard deviation
     ``(p(1 − p))^½`` for a level in a share ``p`` of the rows. The local effect of a
     set of features is read from the block of mixed partials with one encoded column
-    from each feature: its root sum of squares, signed as its largest entry (a
-    one-column feature gives the partial itself); rare levels weigh little because
+    from each feature: its root sum of squares (a one-column feature gives the partial
+    itself), signed along the direction its features move in where each has one (a
+    text column of two levels from its first level to its second in sorted order:
+    ``age × sex`` is positive when age raises the output more for ``Male`` than for
+    ``Female``), else as the block's largest entry; rare levels weigh little because
     their unit is small. Missing values are refused, naming the columns (impute them
     in a Pipeline).
 
@@ -513,7 +516,7 @@ class TNIDDetector(
         values = self._per_network_and_class(
             mixed_partials, points, torch.as_tensor(columns, dtype=torch.int64)
         )
-        return values if owner is None else layout.reduce(values, owner, len(sets))
+        return values if owner is None else layout.reduce(values, owner, len(sets), columns)
 
     def _cross_partials_with_progress(self, points, sets, level: int) -> np.ndarray:
         """:meth:`_cross_partials`, in about 20 blocks of sets behind a bar when verbose."""

@@ -148,6 +148,44 @@ def test_group_effect_is_the_block_root_sum_of_squares(tnid, planted):
     np.testing.assert_allclose(H_features[:, 0, 1], expected, rtol=1e-9)
 
 
+def test_reduce_signs_a_two_level_column_from_its_first_level_to_its_second():
+    # Cross partials of a number with the dummies of g (levels u, v) and of shop (three
+    # levels). Two levels move along one direction, from u to v: the block is signed
+    # as its effect along it (H_av − H_au), whichever entry is largest; three levels
+    # have no single direction and keep the sign of the largest entry.
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0], "g": ["u", "v", "u"], "shop": ["n", "s", "e"]})
+    layout = FeatureLayout.fit(X)
+    assert layout.direction.tolist() == [1, -1, 1, 0, 0, 0]
+    columns, owner = layout.expand([(0, 1), (0, 2)])
+    assert columns == [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)]
+    values = np.array([[-0.9, 0.3, 0.1, -0.2, 0.5], [0.9, -0.3, 0.1, 0.2, -0.5]])
+    reduced = layout.reduce(values, owner, 2, columns)
+    size = np.hypot(0.9, 0.3), np.sqrt(0.01 + 0.04 + 0.25)
+    np.testing.assert_allclose(reduced, [[size[0], size[1]], [-size[0], -size[1]]])
+    # the feature Hessian's diagonal block of g: the second derivative along u -> v
+    H = np.zeros((1, 6, 6))
+    H[0, 1:3, 1:3] = [[-0.1, 0.4], [0.4, -0.1]]
+    assert layout.reduce_matrix(H)[0, 1, 1] == pytest.approx(-np.sqrt(0.34))
+
+
+# A two-level text column's interactions are signed from its first level (sorted) to
+# its second: a planted a·[g = v] is positive, a·[g = u] negative, on every seed.
+# (Signed as the block's largest entry, the sign followed whichever dummy the network
+# leaned on: negative for a·[g = v] on seeds 1 and 4.)
+@pytest.mark.parametrize("level, sign", [("v", 1.0), ("u", -1.0)])
+def test_two_level_column_interaction_is_signed_from_first_to_second_level(level, sign):
+    for seed in (1, 4):
+        rng = np.random.RandomState(seed)
+        X = pd.DataFrame({"a": rng.uniform(-1, 1, 1500), "b": rng.uniform(-1, 1, 1500)}).assign(
+            g=rng.choice(["u", "v"], 1500)
+        )
+        y = X["a"] * (X["g"] == level) + X["b"] + 0.1 * rng.randn(1500)
+        tnid = TNIDDetector(**{**FAST, "max_epochs": 60, "random_state": seed}).fit(X, y)
+        pair = tnid.interactions_.set_index("features").loc[[("a", "g")]]
+        assert np.sign(pair["effect"].item()) == sign
+        assert np.sign(tnid.local_hessians(X.iloc[:50])[:, 0, 2].mean()) == sign
+
+
 def test_order_three_with_categorical_features(planted):
     X, y = planted
     tnid = TNIDDetector(order=3, k=3, **FAST).fit(X, y)
