@@ -19,17 +19,20 @@ A :class:`FeatureLayout` is fitted once per estimator fit, before any training. 
 
 **Group interaction.** For features ``A`` and ``B`` with encoded columns ``a ∈ A`` and
 ``b ∈ B``, the local interaction is read from the block of cross partials
-``H_ab = ∂²F/∂z_a∂z_b`` (standardized units): its size is the root sum of squares
-``‖H_AB‖ = (Σ_ab H_ab²)^½``. For order 3+ the block holds the mixed partials with one
-encoded column from each feature. A feature of one column gives back the cross partial
-itself. The sign is that of the block's effect along the direction each feature moves
-in (``FeatureLayout.direction``: a number increasing, a text column of two levels
-from its first level to its second), where every feature of the set has one; a set with
-a feature of three or more levels or a group of several columns keeps the sign of the
-block's largest entry. Standardized units make the measure
-robust to rare levels: the standard deviation of a dummy seen in a share ``p`` of the
-rows is ``(p(1 − p))^½``, so a level seen in 7 of 30,000 rows weighs 0.015 of a unit,
-while the network, which sees dummies as 0/1, is free to learn any effect of it.
+``H_ab = ∂²F/∂z_a∂z_b`` (standardized units), centred over each text column's levels
+(:meth:`FeatureLayout.centre`: the dummies of a column sum to one on every row, so the
+data fix the block only up to a shift common to the levels, which is taken out): its
+size is the root sum of squares ``‖H_AB‖ = (Σ_ab H_ab²)^½``. For order 3+ the block
+holds the mixed partials with one encoded column from each feature. A feature of one
+column gives back the cross partial itself. The sign is that of the block's effect
+along the direction each feature moves in (``FeatureLayout.direction``: a number
+increasing, a text column of two levels from its first level to its second), where
+every feature of the set has one; a set with a feature of three or more levels or a
+group of several columns keeps the sign of the block's largest entry. Standardized
+units make the measure robust to rare levels: the standard deviation of a dummy seen in
+a share ``p`` of the rows is ``(p(1 − p))^½``, so a level seen in 7 of 30,000 rows
+weighs 0.015 of a unit, while the network, which sees dummies as 0/1, is free to learn
+any effect of it.
 """
 
 from __future__ import annotations
@@ -222,7 +225,7 @@ class FeatureLayout:
         Every feature is one numeric column, unchanged: encoding is the identity.
     """
 
-    def __init__(self, columns, kinds, encoder, categorical, groups, binary=()):
+    def __init__(self, columns, kinds, encoder, categorical, groups, binary=(), shares=None):
         self.columns = list(columns)
         self.kinds = list(kinds)
         self.encoder = encoder
@@ -252,6 +255,12 @@ class FeatureLayout:
         for f, members in enumerate(self.members):
             self.feature_of[members] = f
         self.identity = not self.categorical and all(len(m) == 1 for m in self.members)
+        # Per text column, its dummies, and per dummy the share of rows with its level
+        self.level_columns = [np.flatnonzero(owner == j) for j in self.categorical]
+        self.share = np.full(len(encoded_names), np.nan)
+        if shares is not None:
+            for dummies, share in zip(self.level_columns, shares, strict=True):
+                self.share[dummies] = share
         self.direction = np.zeros(len(encoded_names))
         for members in self.members:
             if len(members) == 1:
@@ -345,11 +354,15 @@ class FeatureLayout:
                     )
             encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64)
             encoder.fit(np.column_stack([text[j] for j in categorical]))
+        shares = [
+            np.array([np.mean(text[j] == level) for level in levels])
+            for j, levels in zip(categorical, encoder.categories_ if encoder else [])
+        ]
         groups = _check_groups(feature_groups, columns)
         binary = [
             j for j, kind in enumerate(kinds) if kind != "categorical" and _is_indicator(series[j])
         ]
-        return cls(columns, kinds, encoder, categorical, groups, binary)
+        return cls(columns, kinds, encoder, categorical, groups, binary, shares)
 
     # ------------------------------------------------------------------ encoding
     def encode(self, X) -> np.ndarray:
@@ -414,6 +427,54 @@ class FeatureLayout:
             owner.extend([s] * len(block))
         return sets, np.asarray(owner, dtype=np.int64)
 
+    def centre(self, values: np.ndarray, columns) -> np.ndarray:
+        """``values[..., m]``, effects of the encoded sets ``columns[m]`` (tuples of
+        encoded columns, or single columns) in standardized units, with the part no
+        data can tell apart removed.
+
+        A text column's dummies sum to one on every row, so a network's mixed partials
+        by them are fixed by the data only up to a common shift (in 0/1 units): moving
+        every dummy at once leaves the data's rows, and any slope the network gives that
+        move, such as another feature's main effect written through the dummies, adds
+        the same amount to each level's partial. For each text column in a set and the
+        other columns held fixed, the share-weighted mean over its levels is taken out
+        (0/1 units, shares of the training rows): what is left is how the levels'
+        effects differ, as in a functional ANOVA of the data. Every set that holds a
+        text column also holds all of its levels (:meth:`expand`).
+        """
+        values = np.array(values, dtype=np.float64)
+        for index, share, scale in self._centring(columns):
+            block = values[..., index]  # (..., groups, levels)
+            mean = block @ (share / scale)  # share-weighted mean in 0/1 units
+            values[..., index] = block - mean[..., None] * scale
+        return values
+
+    def _centring(self, columns) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text column in ``columns`` and place in a set: ``(index, share, scale)``,
+        the positions in ``columns`` of each set of entries that differ only in its level
+        there ``(groups, levels)``, its levels' shares and their standard deviations."""
+        column_of = {int(c): t for t, dummies in enumerate(self.level_columns) for c in dummies}
+        level_of = {int(c): i for dummies in self.level_columns for i, c in enumerate(dummies)}
+        found: dict = {}
+        for m, entry in enumerate(columns):
+            entry = tuple(int(c) for c in np.atleast_1d(entry))
+            for k, c in enumerate(entry):
+                if c in column_of:
+                    key = (column_of[c], k, entry[:k] + entry[k + 1 :])
+                    found.setdefault(key, {})[level_of[c]] = m
+        # one plan per text column and place in the sets: a Hessian's block of a text
+        # column with itself is centred along each of its two axes in turn
+        plans = []
+        for t, k in sorted({key[:2] for key in found}):
+            dummies = self.level_columns[t]
+            groups = [found[key] for key in found if key[:2] == (t, k)]
+            if any(len(g) != len(dummies) for g in groups):
+                raise ValueError("a set holds some levels of a text column but not all.")
+            index = np.array([[g[i] for i in range(len(dummies))] for g in groups])
+            share = self.share[dummies]
+            plans.append((index, share, np.sqrt(share * (1 - share))))
+        return plans
+
     def reduce(self, values: np.ndarray, owner: np.ndarray, n_sets: int, columns) -> np.ndarray:
         """Signed root sum of squares over the last axis, per owning feature set.
 
@@ -425,7 +486,7 @@ class FeatureLayout:
         first level to its second) where every feature of the set has one, else as the
         block's largest entry.
         """
-        values = np.asarray(values, dtype=np.float64)
+        values = self.centre(values, columns)
         flat = values.reshape(-1, values.shape[-1])
         contrast = np.array([np.prod(self.direction[np.atleast_1d(c)]) for c in columns])
         order = np.argsort(owner, kind="stable")

@@ -58,7 +58,8 @@ constrained boosting fits worse even where the pair is no interaction. The steps
    batched ensemble (:class:`~sk_interact._networks.EnsembleMLP`, one skorch fit, the
    same mini-batches and early stopping) with the estimator's architecture and settings.
 4. **Statistic.** For every tested set and network: the mean over 256 training rows of
-   the squared mixed partial (standardized units, summed over a group's block and over
+   the squared mixed partial (standardized units, summed over a group's block, centred
+   over a text column's levels as the ranking's, and over
    the explained classes: their log-odds for two classes, for three or more their
    centred logits ``z_c − mean z``, which are additive wherever the logits are,
    whatever shift all classes share). Under the null
@@ -482,7 +483,9 @@ def _statistics(
     network: ExplainedNetwork, points, feature_sets, outputs, members, output="logit"
 ) -> np.ndarray:
     """``(len(members), S)``: per network, each feature set's mean squared mixed partial
-    over ``points`` (summed over a group's block and over the ``outputs``: regression
+    over ``points`` (summed over a group's block, centred over each text column's levels
+    as the ranking's, :meth:`~sk_interact._features.FeatureLayout.centre`, and over the
+    ``outputs``: regression
     output columns, or explained classes' log-odds, or with ``output="centered"`` their
     centred logits)."""
     layout = network.features
@@ -498,6 +501,8 @@ def _statistics(
         for c in outputs:
             f = network.function(output, c, member)
             values = mixed_partials(f, Z, index).double().cpu().numpy()
+            if not layout.identity:
+                values = layout.centre(values, columns)
             squares = squares + (values**2).mean(axis=0)
         np.add.at(out[row], owner, squares)
     return out

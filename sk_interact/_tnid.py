@@ -312,13 +312,15 @@ class TNIDDetector(
     still in standardized units, so a dummy's unit is its standard deviation
     ``(p(1 − p))^½`` for a level in a share ``p`` of the rows. The local effect of a
     set of features is read from the block of mixed partials with one encoded column
-    from each feature: its root sum of squares (a one-column feature gives the partial
-    itself), signed along the direction its features move in where each has one (a
-    text column of two levels from its first level to its second in sorted order:
-    ``age × sex`` is positive when age raises the output more for ``Male`` than for
-    ``Female``), else as the block's largest entry; rare levels weigh little because
-    their unit is small. Missing values are refused, naming the columns (impute them
-    in a Pipeline).
+    from each feature, less the levels' share-weighted mean over each text column (the
+    dummies sum to one on every row, so no data tells such a common shift apart; user
+    guide, "How a group's interaction is defined"): its root sum of squares (a
+    one-column feature gives the partial itself), signed along the direction its
+    features move in where each has one (a text column of two levels from its first
+    level to its second in sorted order: ``age × sex`` is positive when age raises the
+    output more for ``Male`` than for ``Female``), else as the block's largest entry;
+    rare levels weigh little because their unit is small. Missing values are refused,
+    naming the columns (impute them in a Pipeline).
 
     **Interpretations of Algorithm 1.** The top ``k`` sets are chosen at each
     representative sample, as in the algorithm; each candidate set is then scored at

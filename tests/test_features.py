@@ -4,12 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import torch
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sk_interact import SecondGlanceExplainer, TNIDDetector, feature_groups_from_transformer
 from sk_interact._features import FeatureLayout
+from sk_interact._significance import _statistics
 
 FAST = dict(hidden_layer_sizes=(64, 32), max_epochs=80, random_state=0)
 
@@ -129,7 +131,8 @@ def test_second_glance_groups_its_hessian_blocks(planted):
 
 def test_group_effect_is_the_block_root_sum_of_squares(tnid, planted):
     # The local effect of (price, shop) is the signed root sum of squares of the
-    # cross partials of price with each shop dummy.
+    # cross partials of price with each shop dummy, less their share-weighted mean in
+    # 0/1 units: H_j − σ_j Σ_i p_i H_i / σ_i for levels of shares p, σ = (p(1 − p))^½.
     X, _ = planted
     rows = X.iloc[:4]
     local = tnid.local_interactions(rows)
@@ -140,6 +143,9 @@ def test_group_effect_is_the_block_root_sum_of_squares(tnid, planted):
     Z = tnid.network_.standardize(layout.encode(rows))
     H = hessian(tnid.network_.function("logit", 0, 0), Z).double().numpy()
     block = H[:, layout.members[0][0], layout.members[1]]
+    share = X["shop"].value_counts(normalize=True).sort_index().to_numpy()  # levels sorted
+    sigma = np.sqrt(share * (1 - share))
+    block = block - np.outer(block @ (share / sigma), sigma)
     largest = block[np.arange(4), np.argmax(np.abs(block), axis=1)]
     expected = np.sign(largest) * np.sqrt((block**2).sum(axis=1))
     np.testing.assert_allclose(pair, expected, rtol=1e-9)
@@ -148,11 +154,13 @@ def test_group_effect_is_the_block_root_sum_of_squares(tnid, planted):
     np.testing.assert_allclose(H_features[:, 0, 1], expected, rtol=1e-9)
 
 
-def test_reduce_signs_a_two_level_column_from_its_first_level_to_its_second():
-    # Cross partials of a number with the dummies of g (levels u, v) and of shop (three
-    # levels). Two levels move along one direction, from u to v: the block is signed
-    # as its effect along it (H_av − H_au), whichever entry is largest; three levels
-    # have no single direction and keep the sign of the largest entry.
+def test_reduce_centres_text_levels_and_signs_two_levels_from_first_to_second():
+    # Cross partials of a number with the dummies of g (levels u, v; shares 2/3, 1/3)
+    # and of shop (three levels, a third each). Each block loses its share-weighted
+    # mean over the levels (0/1 units; equal here, as the levels' spreads are): for g,
+    # p_v (H_u − H_v) and p_u (H_v − H_u), of size |H_v − H_u| (p_u² + p_v²)^½, signed
+    # along u -> v, whichever entry is largest; three levels have no single direction
+    # and keep the sign of the largest centred entry.
     X = pd.DataFrame({"a": [0.0, 1.0, 2.0], "g": ["u", "v", "u"], "shop": ["n", "s", "e"]})
     layout = FeatureLayout.fit(X)
     assert layout.direction.tolist() == [1, -1, 1, 0, 0, 0]
@@ -160,12 +168,70 @@ def test_reduce_signs_a_two_level_column_from_its_first_level_to_its_second():
     assert columns == [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)]
     values = np.array([[-0.9, 0.3, 0.1, -0.2, 0.5], [0.9, -0.3, 0.1, 0.2, -0.5]])
     reduced = layout.reduce(values, owner, 2, columns)
-    size = np.hypot(0.9, 0.3), np.sqrt(0.01 + 0.04 + 0.25)
-    np.testing.assert_allclose(reduced, [[size[0], size[1]], [-size[0], -size[1]]])
-    # the feature Hessian's diagonal block of g: the second derivative along u -> v
+    g = 1.2 * np.hypot(2 / 3, 1 / 3)
+    shop = [np.linalg.norm(row - row.mean()) for row in values[:, 2:]]
+    np.testing.assert_allclose(reduced, [[g, shop[0]], [-g, -shop[1]]])
+    # a shift common to a column's levels in 0/1 units (its dummies sum to one on every
+    # row, so no data tells it apart) changes nothing
+    sigma = np.sqrt(layout.share * (1 - layout.share))
+    shifted = values.copy()
+    shifted[:, :2] += 0.7 * sigma[1:3]  # g's dummies are columns 1 and 2
+    shifted[:, 2:] -= 0.4 * sigma[3:]  # shop's 3 to 5
+    np.testing.assert_allclose(layout.reduce(shifted, owner, 2, columns), reduced)
+    # the feature Hessian's block of g with itself, centred along both axes: the second
+    # derivative along u -> v, d = H_uu + H_vv − 2 H_uv = −1, times (p_v² + p_u²)
     H = np.zeros((1, 6, 6))
     H[0, 1:3, 1:3] = [[-0.1, 0.4], [0.4, -0.1]]
-    assert layout.reduce_matrix(H)[0, 1, 1] == pytest.approx(-np.sqrt(0.34))
+    assert layout.reduce_matrix(H)[0, 1, 1] == pytest.approx(-5 / 9)
+
+
+class _OffTheRows(torch.nn.Module):
+    """``net(x) + κ · x_a · (Σ dummies − 1)``: the same on every row of the data (each
+    row's dummies of a text column sum to one), with a cross partial of κ between ``a``
+    and every level added off the rows."""
+
+    def __init__(self, net, a, dummies, kappa):
+        super().__init__()
+        self.net, self.a, self.dummies, self.kappa = net, a, list(dummies), kappa
+
+    def forward(self, x):
+        off = x[:, self.dummies].sum(dim=1, keepdim=True) - 1
+        return self.net(x) + self.kappa * x[:, self.a : self.a + 1] * off
+
+
+# What no data can tell apart changes no interaction: a network changed only off the
+# data's rows (a common shift of the cross partials of `a` with a text column's levels)
+# gives the same strengths and effects, for text columns of two and of three levels, in
+# the ranking, the local Hessians and the significance test's statistic.
+@pytest.mark.parametrize("levels", [["u", "v"], ["u", "v", "w"]])
+def test_interactions_ignore_what_the_rows_cannot_tell_apart(levels):
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    X["g"] = rng.choice(
+        levels, 300, p=np.linspace(1, 2, len(levels)) / np.linspace(1, 2, len(levels)).sum()
+    )
+    y = X["a"] + X["b"]
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2 + len(levels), 16), torch.nn.Tanh(), torch.nn.Linear(16, 1)
+    ).double()
+    dummies = range(2, 2 + len(levels))
+    fits = [
+        TNIDDetector(net=module, random_state=0).fit(X, y)
+        for module in (net, _OffTheRows(net, 0, dummies, 0.5), _OffTheRows(net, 0, dummies, -2.0))
+    ]
+    reference = fits[0].interactions_.sort_values("indices")
+    for fitted in fits[1:]:
+        ranking = fitted.interactions_.sort_values("indices")
+        np.testing.assert_allclose(ranking["strength"], reference["strength"], rtol=1e-6)
+        np.testing.assert_allclose(ranking["effect"], reference["effect"], rtol=1e-6)
+        np.testing.assert_allclose(
+            fitted.local_hessians(X.iloc[:10]), fits[0].local_hessians(X.iloc[:10]), atol=1e-9
+        )
+    points = fits[0].network_.features.encode(X.iloc[:50])
+    statistic = [_statistics(f.network_, points, [(0, 1), (0, 2), (1, 2)], [0], [0]) for f in fits]
+    np.testing.assert_allclose(statistic[1], statistic[0], rtol=1e-6)
+    np.testing.assert_allclose(statistic[2], statistic[0], rtol=1e-6)
 
 
 # A two-level text column's interactions are signed from its first level (sorted) to

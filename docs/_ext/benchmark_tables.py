@@ -486,11 +486,18 @@ def render_categorical(data):
             " × ".join(r["features"]),
             num(r["strength"], ".3g"),
             ", ".join(f"{k} ({pct(v)})" for k, v in r["levels"].items()),
+            pct(r.get("rare_share")),
         ]
         for rank, r in enumerate(top, start=1)
     ]
     text += "\n" + table(
-        ["rank", "interaction", "strength", "dominant level pair (share of rows)"],
+        [
+            "rank",
+            "interaction",
+            "strength",
+            "largest level pair (share of rows)",
+            "most strength on one level in < 1% of rows",
+        ],
         rows,
         "Real Adult target (income), raw columns: held-out accuracy "
         f"{real['grouped']['validation_accuracy']:.3f}",
@@ -751,7 +758,38 @@ def render_import_order(data):
     )
 
 
+def render_text_levels(data):
+    text = ""
+    for name, entry in data["summary"].items():
+        planted = entry.get("planted")
+        rows = [
+            [
+                f"**{row['pair']}**" if row["pair"] == planted else row["pair"],
+                num(row["centred"], ".2e"),
+                num(row["centred_rank"], ".1f"),
+                num(row["uncentred"], ".2e"),
+                num(row["uncentred_rank"], ".1f"),
+            ]
+            for row in sorted(entry["pairs"], key=lambda r: -r["uncentred"])
+        ]
+        title = f"{name}" + (
+            f": planted {planted} (bold), pairwise AUC {entry['centred_auc']:.3f} centred, "
+            f"{entry['uncentred_auc']:.3f} uncentred"
+            if planted
+            else ": no interaction"
+        )
+        seeds = len({r["seed"] for r in data["runs"] if r["function"] == name})
+        text += table(
+            ["pair", "strength, centred", "mean rank", "strength, uncentred", "mean rank"],
+            rows,
+            f"{title} ({seeds} seeds, torch threads {data['threads']})",
+        )
+        text += "\n"
+    return text
+
+
 RENDERERS = {
+    "text_levels": render_text_levels,
     "import_order": render_import_order,
     "categorical": render_categorical,
     "significance": render_significance,
