@@ -9,7 +9,8 @@ inside the estimator, and every answer names the **original columns**, so
 ``occupation × hours_per_week`` is one interaction, not 14 dummy pairs.
 
 The interaction of two columns is read from the block of cross partials between their
-encoded columns (its root sum of squares, signed as its largest entry), in
+encoded columns, less what is common to a text column's levels (its dummies sum to one
+on every row, so no data tells that part apart), as the block's root sum of squares, in
 standardized units: a level seen in a share ``p`` of the rows weighs ``(p(1 − p))^½``,
 so a country seen in a handful of rows cannot outrank a real interaction.
 """
@@ -42,8 +43,10 @@ print(f"{len(tnid.interactions_)} column pairs ranked")
 # %%
 # A feature-level ranking
 # -----------------------
-# ``effect`` is the signed cross partial of the log-odds of ``>50K``: positive pairs
-# amplify each other.
+# ``effect`` is the signed cross partial of the log-odds of ``>50K``: two numbers with
+# a positive effect amplify each other; with a text column of two levels (``sex``) the
+# sign is that of going from its first level to its second (``Female`` to ``Male``);
+# a column of more levels has no one direction, and its pairs' signs name none.
 ranking = tnid.rank_interactions(top=10)
 print(ranking[["features", "strength", "effect"]].to_string())
 
