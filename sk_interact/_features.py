@@ -216,6 +216,11 @@ class FeatureLayout:
         Per encoded column, its feature.
     groups : dict of str to list of str
         Per feature, the original columns it holds.
+    level_columns : list of ndarray of int
+        Per text (one-hot encoded) column, its dummies' encoded columns.
+    share : ndarray of float
+        Per encoded column, the share of the rows ``fit`` saw with its level (a
+        dummy of a text column); NaN for other columns.
     direction : ndarray of float
         Per encoded column, its sign in the one direction its feature moves in: 1 for
         a feature of one column; -1 and 1 for the first and second level of a feature
@@ -255,7 +260,6 @@ class FeatureLayout:
         for f, members in enumerate(self.members):
             self.feature_of[members] = f
         self.identity = not self.categorical and all(len(m) == 1 for m in self.members)
-        # Per text column, its dummies, and per dummy the share of rows with its level
         self.level_columns = [np.flatnonzero(owner == j) for j in self.categorical]
         self.share = np.full(len(encoded_names), np.nan)
         if shares is not None:
