@@ -747,10 +747,18 @@ def _effect_note(estimator) -> str:
         strength = "mean squared cross partial at representative rows"
     else:
         strength = "|effect|"
-    return (
+    note = (
         f"effect: signed mean cross partial of {scale} in standardized units "
         f"(+ amplifies, - dampens); strength: {strength}"
     )
+    layout = estimator.network_.features
+    if layout is not None and layout.categorical:
+        note += (
+            "; with a text column of two levels, + is from its first level to its second "
+            "(sorted); a column of more levels has no one direction, and the sign of its "
+            "interactions names no level"
+        )
+    return note
 
 
 def _fit_and_report(estimator, X, y):

@@ -312,6 +312,8 @@ def test_detect_text_columns_groups_and_parquet_out(tmp_path, capsys):
     assert "one-hot encoded and ranked as one feature each: shop" in printed
     assert "feature groups: pair01" in printed
     assert "log-odds of class '346'" in printed
+    # the effect note says what a sign means for a text column (wrapped over lines)
+    assert "a column of more levels has no one direction" in " ".join(printed.split())
     assert "np.float64" not in printed
     assert table_rows(printed)[1][1] == joined("x2", "shop")
     ranking = load_ranking(out)
@@ -550,6 +552,7 @@ def test_detect_fdr_prints_only_selected_interactions_with_q_values(tmp_path, ca
     assert main(["detect", data, "--target", "y", *options]) == 0
     out = capsys.readouterr().out
     assert "selected at false discovery rate 0.2" in out
+    assert "text column" not in out  # numbers only: no note on text columns' signs
     rows = table_rows(out)
     assert rows[0][-2:] == ["p", "q"]
     assert [row[1] for row in rows[1:]] == [PLANTED]
