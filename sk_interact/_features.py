@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -269,7 +269,7 @@ class FeatureLayout:
         for members in self.members:
             if len(members) == 1:
                 self.direction[members] = 1.0
-            elif len(members) == 2 and len(set(owner[members])) == 1 and self.dummy[members].all():
+            elif len(members) == 2 and len(set(owner[members])) == 1:  # one text column
                 self.direction[members] = [-1.0, 1.0]
 
     # ------------------------------------------------------------------ fitting
@@ -446,17 +446,29 @@ class FeatureLayout:
         effects differ, as in a functional ANOVA of the data. Every set that holds a
         text column also holds all of its levels (:meth:`expand`).
         """
-        values = np.array(values, dtype=np.float64)
-        for index, share, scale in self._centring(columns):
-            block = values[..., index]  # (..., groups, levels)
-            mean = block @ (share / scale)  # share-weighted mean in 0/1 units
-            values[..., index] = block - mean[..., None] * scale
-        return values
+        return self.centring(columns)(values)
+
+    def centring(self, columns) -> Callable[[np.ndarray], np.ndarray]:
+        """:meth:`centre` for effects of the encoded sets ``columns``, planned once: for
+        many arrays of effects of the same sets (networks, classes)."""
+        plans = self._centring(columns)
+
+        def centre(values: np.ndarray) -> np.ndarray:
+            values = np.array(values, dtype=np.float64)
+            for index, share, scale in plans:
+                block = values[..., index]  # (..., groups, levels)
+                mean = block @ (share / scale)  # share-weighted mean in 0/1 units
+                values[..., index] = block - mean[..., None] * scale
+            return values
+
+        return centre
 
     def _centring(self, columns) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per text column in ``columns`` and place in a set: ``(index, share, scale)``,
         the positions in ``columns`` of each set of entries that differ only in its level
         there ``(groups, levels)``, its levels' shares and their standard deviations."""
+        if not self.level_columns:
+            return []
         column_of = {int(c): t for t, dummies in enumerate(self.level_columns) for c in dummies}
         level_of = {int(c): i for dummies in self.level_columns for i, c in enumerate(dummies)}
         found: dict = {}

@@ -485,14 +485,14 @@ def _statistics(
     """``(len(members), S)``: per network, each feature set's mean squared mixed partial
     over ``points`` (summed over a group's block, centred over each text column's levels
     as the ranking's, :meth:`~sk_interact._features.FeatureLayout.centre`, and over the
-    ``outputs``: regression
-    output columns, or explained classes' log-odds, or with ``output="centered"`` their
-    centred logits)."""
+    ``outputs``: regression output columns, or explained classes' log-odds, or with
+    ``output="centered"`` their centred logits)."""
     layout = network.features
     if layout.identity:
         columns, owner = feature_sets, np.arange(len(feature_sets))
     else:
         columns, owner = layout.expand(feature_sets)
+    centre = layout.centring(columns)  # the same sets for every network and output
     Z = network.standardize(points)
     index = torch.as_tensor(columns, dtype=torch.int64)
     out = np.zeros((len(members), len(feature_sets)))
@@ -500,9 +500,7 @@ def _statistics(
         squares = 0.0
         for c in outputs:
             f = network.function(output, c, member)
-            values = mixed_partials(f, Z, index).double().cpu().numpy()
-            if not layout.identity:
-                values = layout.centre(values, columns)
+            values = centre(mixed_partials(f, Z, index).double().cpu().numpy())
             squares = squares + (values**2).mean(axis=0)
         np.add.at(out[row], owner, squares)
     return out
