@@ -707,10 +707,10 @@ class ExplainedNetwork:
         """A UserWarning naming the constant features (they get no interaction)."""
         if self.constant.any():
             constant = [str(names[i]) for i in np.flatnonzero(self.constant)]
-            warnings.warn(
+            warning = UserWarning(
                 f"feature(s) {constant} are constant (no spread relative to their "
                 "magnitude); they get no interaction (strength 0). Drop them, or check "
-                "the data.",
-                UserWarning,
-                stacklevel=stacklevel,
+                "the data."
             )
+            warning.columns = constant  # the command line turns them into --drop
+            warnings.warn(warning, stacklevel=stacklevel)

@@ -6,7 +6,9 @@ A :class:`FeatureLayout` is fitted once per estimator fit, before any training. 
   ``category``), and refuses what cannot be explained (missing values, a categorical
   column with one level, an all-missing column, a text column with a value of its own
   on most rows such as an identifier, dates and times that are not yet numbers, also
-  when written as text with many levels) with an error naming the columns;
+  when written as text with many levels) with an error naming the columns, and warns
+  of a numeric column that numbers the rows (every whole number of a range once: a
+  row number or identifier);
 * one-hot encodes the categorical columns with scikit-learn's
   :class:`~sklearn.preprocessing.OneHotEncoder` (``handle_unknown="ignore"``: a level
   not seen in training is a row of zeros, as in scikit-learn), in place, so the network
@@ -40,6 +42,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import numbers
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -283,7 +286,8 @@ class FeatureLayout:
         :data:`MAX_LEVELS` dates written as text, and for ``feature_groups`` naming
         an unknown column, a column twice, or an empty group; a TypeError for columns
         of dates, times or durations and when ``feature_groups`` is not a dict of lists.
-        The errors about columns to drop carry them as ``error.columns``.
+        The errors about columns to drop carry them as ``error.columns``, as does the
+        UserWarning for numeric columns that number the rows (:func:`_numbers_rows`).
         """
         series = _columns_of(X)
         if columns is None:
@@ -362,6 +366,20 @@ class FeatureLayout:
             np.array([np.mean(text[j] == level) for level in levels])
             for j, levels in zip(categorical, encoder.categories_ if encoder else [])
         ]
+        counting = [
+            columns[j]
+            for j, kind in enumerate(kinds)
+            if kind == "numeric" and _numbers_rows(series[j])
+        ]
+        if counting:
+            warning = UserWarning(
+                f"column(s) {counting} hold every whole number of a range once, like a row "
+                "number or an identifier: their interactions would describe the order of "
+                "the rows, not the data. Drop them, unless that order means something "
+                "(such as time)."
+            )
+            warning.columns = counting  # the command line turns them into --drop
+            warnings.warn(warning, stacklevel=4)
         groups = _check_groups(feature_groups, columns)
         binary = [
             j for j, kind in enumerate(kinds) if kind != "categorical" and _is_indicator(series[j])
@@ -527,6 +545,28 @@ class FeatureLayout:
         owner = (self.feature_of[:, None] * G + self.feature_of[None, :]).ravel()
         columns = list(itertools.product(range(len(self.feature_of)), repeat=2))
         return self.reduce(H.reshape(len(H), -1), owner, G * G, columns).reshape(len(H), G, G)
+
+
+#: A numeric column is taken for a row number when it holds every whole number of a
+#: range once over at least this many rows (fewer, and such a column is as likely a
+#: small table's measurement).
+MIN_ROWS_NUMBERED = 20
+
+
+def _numbers_rows(values) -> bool:
+    """Whether a numeric column holds every whole number from its minimum to its
+    maximum exactly once (in any order), over :data:`MIN_ROWS_NUMBERED` rows or more:
+    a row number, such as the index pandas writes with a table, or an identifier."""
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    n = len(values)
+    if n < MIN_ROWS_NUMBERED or not np.isfinite(values).all():
+        return False
+    if np.ptp(values) != n - 1 or not np.array_equal(values, np.round(values)):
+        return False
+    return len(np.unique(values)) == n
 
 
 def _is_indicator(values) -> bool:

@@ -453,16 +453,33 @@ def _read_excel(path: Path, sheet: str | None = None) -> tuple:
     return frame, [note if sheet is not None else f"{note} (--sheet picks another)"]
 
 
+def _written_index(frame) -> list:
+    """The first column of ``frame`` when it is an index written with the table: no
+    name, and the rows numbered 0, 1, 2, ... or 1, 2, 3, ... in order (pandas'
+    ``to_csv`` and ``to_excel``, R's ``write.csv``)."""
+    import numpy as np
+    import pandas as pd
+
+    if frame.shape[1] == 0 or not str(frame.columns[0]).startswith("Unnamed: "):
+        return []
+    numbers = pd.to_numeric(frame.iloc[:, 0], errors="coerce").to_numpy()
+    rows = np.arange(len(frame))
+    return [frame.columns[0]] if any(np.array_equal(numbers, rows + s) for s in (0, 1)) else []
+
+
 def _trim_edges(frame, notes: list[str]) -> tuple:
     """``frame`` without what spreadsheets leave at its edges: columns with neither a
-    name nor a value (separators after the last column, formatted empty cells) and
-    empty rows, and ``notes`` with one saying so."""
+    name nor a value (separators after the last column, formatted empty cells), an
+    index written with the table (:func:`_written_index`) and empty rows, and ``notes``
+    with one saying so."""
+    index = _written_index(frame)
     empty = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
-    blank = frame.drop(columns=empty).isna().all(axis=1)
-    if not empty and not blank.any():
+    blank = frame.drop(columns=empty + index).isna().all(axis=1)
+    if not empty and not index and not blank.any():
         return frame, notes
-    frame = frame.loc[~blank, [c for c in frame.columns if c not in empty]]
-    left = [f"{len(empty)} empty unnamed column(s)"] if empty else []
+    frame = frame.loc[~blank, [c for c in frame.columns if c not in empty + index]]
+    left = ["an unnamed first column numbering the rows (an index)"] if index else []
+    left += [f"{len(empty)} empty unnamed column(s)"] if empty else []
     left += [f"{int(blank.sum())} empty row(s)"] if blank.any() else []
     return frame.reset_index(drop=True), [*notes, f"{' and '.join(left)} left out"]
 
@@ -761,6 +778,17 @@ def _effect_note(estimator) -> str:
     return note
 
 
+def _option_hint(report: Exception | Warning) -> str:
+    """The option that carries out the remedy of an estimator's error or warning, when
+    it has one: groups to join (``feature_groups``) or columns to leave out or convert
+    (``columns``)."""
+    if getattr(report, "feature_groups", None):
+        return " On the command line, --groups FILE takes such groups as JSON."
+    if getattr(report, "columns", None):
+        return f" On the command line: --drop {','.join(report.columns)}."
+    return ""
+
+
 def _fit_and_report(estimator, X, y):
     """Fit, print the time, the fit quality and the estimator's warnings (as
     ``warning:`` lines, not Python's source-line format); return the ranking."""
@@ -774,11 +802,7 @@ def _fit_and_report(estimator, X, y):
     _echo(f"Fitted {estimator!r} in {elapsed:.1f} s")
     for line in _fit_quality(estimator, y):
         _echo(f"  {line}")
-    # a warning whose remedy is groups to join (feature_groups) gets the option for them
-    hint = " On the command line, --groups FILE takes such groups as JSON."
-    for message in dict.fromkeys(
-        f"{w.message}{hint if getattr(w.message, 'feature_groups', None) else ''}" for w in caught
-    ):
+    for message in dict.fromkeys(f"{w.message}{_option_hint(w.message)}" for w in caught):
         _echo(
             textwrap.fill(
                 f"warning: {message}", width=88, initial_indent="  ", subsequent_indent="    "
@@ -886,9 +910,7 @@ def _detect(args) -> int:
     try:
         ranking = _fit_and_report(estimator, X, y)
     except (ValueError, TypeError) as error:  # the estimator's checks of X and groups
-        columns = getattr(error, "columns", None)  # columns to leave out or convert
-        remedy = f" On the command line: --drop {','.join(columns)}." if columns else ""
-        raise CommandError(f"{error}{remedy}") from None
+        raise CommandError(f"{error}{_option_hint(error)}") from None
     if args.fdr is None:
         shown = ranking.head(args.top)
         _echo(f"Top {len(shown)} of {len(ranking)} interactions, strongest first:")

@@ -572,12 +572,35 @@ def test_detect_fdr_must_be_a_fraction(tmp_path, capsys, value):
 
 
 def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
-    # A constant column is named in a "warning:" line, not in Python's warning format.
-    frame = planted_frame(300).assign(flat=1.0)
+    # A constant column and one that numbers the rows are named in "warning:" lines,
+    # not in Python's warning format, each with the --drop that leaves it out.
+    frame = planted_frame(300).assign(flat=1.0, customer=np.arange(300) + 5000)
     assert main(["detect", _write(tmp_path, "flat.csv", frame), "--target", "y", *FAST]) == 0
     captured = capsys.readouterr()
-    assert "  warning: feature(s) ['flat'] are constant" in captured.out
+    out = " ".join(captured.out.split())
+    assert "warning: feature(s) ['flat'] are constant" in out
+    assert "(strength 0). Drop them, or check the data. On the command line: --drop flat." in out
+    assert "warning: column(s) ['customer'] hold every whole number of a range once" in out
+    assert "(such as time). On the command line: --drop customer." in out
     assert "UserWarning" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_read_table_leaves_out_an_index_written_with_the_table(tmp_path, start):
+    # pandas' to_csv without index=False (rows 0, 1, ...) and R's write.csv (1, 2, ...)
+    # write an unnamed first column numbering the rows; it is not the user's feature
+    # (before: 'Unnamed: 0' was ranked). An unnamed column of other values stays.
+    from sk_interact.cli import _read_table
+
+    frame = planted_frame(30)[["x0", "x1", "y"]]
+    path = tmp_path / "indexed.csv"
+    frame.set_axis(np.arange(30) + start).to_csv(path)
+    read, notes = _read_table(path)
+    pd.testing.assert_frame_equal(read, frame)
+    assert notes == ["an unnamed first column numbering the rows (an index) left out"]
+    frame.set_axis(np.arange(30)[::-1]).to_csv(path)
+    read, notes = _read_table(path)
+    assert list(read.columns) == ["Unnamed: 0", "x0", "x1", "y"] and notes == []
 
 
 def test_detect_warns_once_when_the_network_predicts_held_out_rows_poorly(tmp_path, capsys):

@@ -334,6 +334,33 @@ def test_an_identifier_column_is_refused_before_training():
     assert FeatureLayout.fit(X.iloc[:12].assign(customer=list("abcdefghijkl"))).categorical == [2]
 
 
+def test_a_column_that_numbers_the_rows_is_named_in_a_warning():
+    # A row number (the index a CSV was written with) or a numeric identifier is read
+    # as a number, and the network can learn from the order of the rows: warned of,
+    # by name, for arrays and DataFrames, in any row order. A measurement with repeats,
+    # a range with a gap, a fraction or a tiny table is not warned of.
+    import warnings
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(100), "b": rng.randn(100)})
+    for row in (np.arange(100), rng.permutation(100) + 1001, np.arange(100.0)):
+        with pytest.warns(UserWarning, match=r"\['row'\] hold every whole number") as caught:
+            FeatureLayout.fit(X.assign(row=row))
+        assert [w.message.columns for w in caught] == [["row"]]
+    with pytest.warns(UserWarning, match=r"\['x2'\] hold every whole number"):
+        FeatureLayout.fit(np.column_stack([X, np.arange(100)]))
+    with pytest.warns(UserWarning, match=r"\['row'\]"):  # beside a text column too
+        FeatureLayout.fit(X.assign(row=np.arange(100), g=rng.choice(["u", "v"], 100)))
+    gap = np.r_[np.arange(50), np.arange(51, 101)]
+    for other in (rng.randint(0, 100, 100), gap, np.arange(100) + 0.5, rng.randn(100)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            FeatureLayout.fit(X.assign(row=other))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FeatureLayout.fit(X.iloc[:19].assign(row=np.arange(19)))
+
+
 @pytest.mark.parametrize(
     "written, example",
     [
