@@ -720,26 +720,28 @@ def _network_note(args, hidden) -> str:
 def _fit_quality(estimator, y) -> list[str]:
     """How well the network fits rows it did not train on, with a warning when poorly:
     interactions of a network that has not learnt the target explain the network."""
-    lines = []
-    score = estimator.validation_score_
-    metric = "R²" if estimator.task_ == "regression" else "accuracy"
+    score, low = estimator.validation_score_, False
     if score is None:
-        lines.append(f"network {metric} on held-out rows: n/a (no rows held out)")
-    else:
-        lines.append(f"network {metric} on held-out rows: {score:.3f}")
-        if estimator.task_ == "regression":
-            low, against = score < LOW_VALIDATION_R2, f"R² {score:.3f} < {LOW_VALIDATION_R2}"
-        else:  # no better than always predicting the most frequent class
-            majority = float(y.value_counts(normalize=True).max())
-            low, against = score <= majority, f"accuracy {score:.3f}, majority class {majority:.3f}"
-        if low:
-            lines.append(
-                f"warning: the network predicts held-out rows poorly ({against}). Either "
-                "the target is mostly noise (then the ranking and the p-values still hold, "
-                "with less power), or the network has not learnt it, and its interactions "
-                "describe the network, not the data: compare another model's held-out "
-                "score. Train longer (--max-epochs), wider (--hidden) or check the data."
-            )
+        metric = "R²" if estimator.task_ == "regression" else "accuracy"
+        lines = [f"network {metric} on held-out rows: n/a (no rows held out)"]
+    elif estimator.task_ == "regression":
+        lines = [f"network R² on held-out rows: {score:.3f}"]
+        low, against = score < LOW_VALIDATION_R2, f"R² {score:.3f} < {LOW_VALIDATION_R2}"
+    else:  # beside, and warned of at or below, always predicting the most frequent class
+        majority = float(y.value_counts(normalize=True).max())
+        lines = [
+            f"network accuracy on held-out rows: {score:.3f} (the most frequent class "
+            f"alone: {majority:.3f})"
+        ]
+        low, against = score <= majority, f"accuracy {score:.3f}, majority class {majority:.3f}"
+    if low:
+        lines.append(
+            f"warning: the network predicts held-out rows poorly ({against}). Either "
+            "the target is mostly noise (then the ranking and the p-values still hold, "
+            "with less power), or the network has not learnt it, and its interactions "
+            "describe the network, not the data: compare another model's held-out "
+            "score. Train longer (--max-epochs), wider (--hidden) or check the data."
+        )
     if hasattr(estimator, "surrogate_r2_"):
         r2 = ", ".join(f"order {k}: {v:.3f}" for k, v in estimator.surrogate_r2_.items())
         lines.append(f"surrogate R² on held-out rows ({r2})")

@@ -135,7 +135,14 @@ def test_detect_classification_with_text_labels(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "task: classification" in out
     assert "log-odds of class 'same'" in out
-    assert "network accuracy" in out
+    # the accuracy beside that of always predicting the most frequent class
+    majority = frame["y"].value_counts(normalize=True).max()
+    accuracy = re.search(
+        r"network accuracy on held-out rows: (0\.\d{3}) \(the most frequent class alone: "
+        r"(0\.\d{3})\)",
+        out,
+    )
+    assert accuracy and accuracy[2] == f"{majority:.3f}" and float(accuracy[1]) > majority
     assert table_rows(out)[1][:2] == ["1", PLANTED]
 
 
