@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.metrics import accuracy_score
+from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 
@@ -155,6 +156,24 @@ class ExplainedNetworkPredictionsMixin:
     :class:`~sk_interact._explained_network.ExplainedNetwork`); torch's global random
     state is not touched.
     """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # The task fit read (task="auto" included), else the one given: a fitted
+        # estimator is a regressor or a classifier for scikit-learn's tools that ask
+        # (sklearn.inspection.partial_dependence), and an unfitted one by its task.
+        task = getattr(self, "task_", self.task)
+        if task == "regression":
+            tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
+        elif task == "classification":
+            tags.estimator_type, tags.classifier_tags = "classifier", ClassifierTags()
+        else:  # predict_proba exists until fit says regression: described as for classes
+            tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        # text, category and sparse columns are encoded here (FeatureLayout)
+        tags.input_tags.sparse = tags.input_tags.categorical = tags.input_tags.string = True
+        tags.non_deterministic = self.random_state is None
+        return tags
 
     def _check_X(self, X) -> np.ndarray:
         """Validate and encode features after fitting: the fitted columns, finite."""

@@ -19,7 +19,7 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils import ClassifierTags, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
@@ -312,17 +312,6 @@ class SecondGlanceExplainer(
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        # text, category and sparse columns are encoded here (FeatureLayout)
-        tags.input_tags.sparse = tags.input_tags.categorical = tags.input_tags.string = True
-        if self.task == "auto" and tags.classifier_tags is None:
-            # predict_proba exists until fit says regression: describe it as for classes
-            tags.classifier_tags = ClassifierTags()
-        tags.non_deterministic = self.random_state is None
-        return tags
 
     # ------------------------------------------------------------------ validation
     def _check_parameters(self, n_features: int) -> None:

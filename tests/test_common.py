@@ -78,6 +78,8 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
         TNIDDetector(task="regression", **SMALL),
         TNIDDetector(task="classification", **SMALL),
         SecondGlanceExplainer(**SMALL_SECOND_GLANCE),
+        SecondGlanceExplainer(task="regression", **SMALL_SECOND_GLANCE),
+        SecondGlanceExplainer(task="classification", **SMALL_SECOND_GLANCE),
         SecondGlanceExplainer(hessian_method="smoothhess", n_samples=16, **SMALL_SECOND_GLANCE),
         TaylorCAMExplainer(model=ColumnRegions(), target_layer="embed"),
     ],

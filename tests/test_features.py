@@ -252,6 +252,32 @@ def test_two_level_column_interaction_is_signed_from_first_to_second_level(level
         assert np.sign(tnid.local_hessians(X.iloc[:50])[:, 0, 2].mean()) == sign
 
 
+def test_partial_dependence_reads_an_interaction_level_by_level(tnid, planted):
+    # Which levels drive shop × price: scikit-learn's two-way partial dependence of the
+    # fitted network gives price's slope per shop, planted as 2.5 (north), -0.5 (south)
+    # and 1.0 (east), main effect included. A fitted estimator with task="auto" is a
+    # regressor for scikit-learn's tools (before: "'estimator' must be a fitted
+    # regressor or classifier"); an unfitted one, or a clone, is typed by its task.
+    from sklearn.base import clone, is_classifier, is_regressor
+    from sklearn.inspection import partial_dependence
+
+    X, _ = planted
+    result = partial_dependence(
+        tnid, X, ("price", "shop"), categorical_features=["shop"], grid_resolution=5
+    )
+    prices, shops = result["grid_values"]
+    slopes = np.polyfit(prices, result["average"][0], 1)[0]
+    slope = dict(zip(shops, slopes, strict=True))
+    np.testing.assert_allclose(
+        [slope["north"], slope["south"], slope["east"]], [2.5, -0.5, 1.0], atol=0.25
+    )
+    assert is_regressor(tnid) and not is_regressor(clone(tnid))
+    assert is_regressor(TNIDDetector(task="regression"))
+    labels = np.where(X["temp"] * X["rain"] > 0, "same", "differ")
+    classifier = SecondGlanceExplainer(max_epochs=5, random_state=0).fit(X, labels)
+    assert is_classifier(classifier) and not is_classifier(clone(classifier))
+
+
 def test_order_three_with_categorical_features(planted):
     X, y = planted
     tnid = TNIDDetector(order=3, k=3, **FAST).fit(X, y)
