@@ -334,6 +334,18 @@ def warm_up() -> None:
     TNIDDetector(significance="auto", max_epochs=2, memory=None, random_state=0).fit(X, y)
 
 
+def cpu_name() -> str:
+    """The processor's model name (Linux), with whether it has AVX-512, else what
+    ``platform`` knows: timings depend on it."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    lines = info.splitlines()
+    model = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "")
+    return f"{model or platform.machine()}{' (AVX-512)' if 'avx512f' in info else ''}"
+
+
 def retime(args) -> None:
     """Time seed 0 of every function again, alone, and replace the cost of ``--output``
     (the calibration, FDR and power runs are long, and timings taken while anything
@@ -349,6 +361,7 @@ def retime(args) -> None:
     data["summary"]["cost"] = summarise_cost(data["runs"])
     data["meta"]["cost_retimed"] = True
     data["meta"]["cost_threads"] = args.threads
+    data["meta"]["cost_cpu"] = f"{cpu_name()}, {args.threads} torch thread(s), timed alone"
     print_cost(data["summary"]["cost"], args.threads)
     args.output.write_text(json.dumps(data, indent=1, default=str))
 

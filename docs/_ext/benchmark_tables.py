@@ -593,7 +593,8 @@ def render_significance(data):
         header = ["function", "plain fit", "with significance", "ratio"]
         if split:
             header += ["boosting", "null ensemble", "statistics", "epochs: plain / ensemble"]
-        text += "\n" + table(header, rows, f"Cost (one process, torch threads {meta['threads']})")
+        threads = meta.get("cost_threads", meta["threads"])  # --cost-only re-times alone
+        text += "\n" + table(header, rows, f"Cost (one process, torch threads {threads})")
     return text
 
 

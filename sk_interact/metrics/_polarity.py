@@ -175,8 +175,9 @@ def shap_polarity_agreement(
     -----
     Measured on ``y = 2·x0·x1 − 2·x2·x3`` (600 uniform rows, the default XGBoost
     regressor), the *exact* Hessian agrees with SHAP's signs 52% of the time under
-    ``protocol="paper"`` and 94% under ``protocol="taylor"``: the paper's 45–50% is what a perfect Hessian
-    scores there, so only the Taylor protocol can tell a good Hessian from a bad one.
+    ``protocol="paper"`` and 94% under ``protocol="taylor"``: the paper's 45–50% is
+    what a perfect Hessian scores there, so only the Taylor protocol can tell a good
+    Hessian from a bad one.
 
     Examples
     --------
