@@ -880,3 +880,22 @@ def test_unit_is_the_power_of_two_nearest_the_spread():
     assert power_of_two_unit(np.array([0.0, 6e-12])) == 2.0**-38  # spread 3e-12
     assert power_of_two_unit(np.full(4, 7.0)) == 1.0  # constant
     assert power_of_two_unit(np.array([0.0, 3e300])) == 2.0**997  # squares overflow
+
+
+def test_many_columns_screened_on_half_tested_on_the_other_half():
+    # The user guide's recipe for a table of many columns: permutation importance of a
+    # detector on half of the rows picks ten columns, and the test runs on the other
+    # half, which the choice did not see. Among 60 columns of which 56 have no effect,
+    # the planted pair is selected and nothing else.
+    from sklearn.inspection import permutation_importance
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(1600, 60)), columns=[f"x{i}" for i in range(60)])
+    y = (X.x0 * X.x1 + np.sin(X.x2) + X.x3 + 0.3 * rng.normal(size=1600)).to_numpy()
+    first = TNIDDetector(random_state=0).fit(X.iloc[:800], y[:800])
+    importance = permutation_importance(first, X.iloc[:800], y[:800], n_repeats=3, random_state=0)
+    kept = X.columns[np.argsort(importance.importances_mean)[::-1][:10]]
+    assert {"x0", "x1", "x2", "x3"} <= set(kept)
+    tested = TNIDDetector(significance="auto", random_state=0).fit(X.iloc[800:][kept], y[800:])
+    selected = tested.select_interactions(fdr=0.1)
+    assert [tuple(sorted(f)) for f in selected["features"]] == [("x0", "x1")]

@@ -789,7 +789,40 @@ def render_text_levels(data):
     return text
 
 
+def render_significance_screening(data):
+    rows = [
+        [
+            row["function"],
+            row["way"],
+            str(row["runs"]),
+            str(row["pairs_tested"]),
+            f"{row['found']} of {row['planted']}" if row["planted"] else "—",
+            str(row["runs_with_false"]),
+            str(row["false"]),
+            f"{row['validation_r2']:.3f}",
+            seconds(row["seconds"]),
+        ]
+        for row in data["summary"]
+    ]
+    return table(
+        [
+            "function",
+            "way",
+            "runs",
+            "pairs tested",
+            "planted pairs found",
+            "runs with a false selection",
+            "false selections",
+            "held-out R²",
+            "time per run",
+        ],
+        rows,
+        f"At FDR {data['fdr']}, 2,000 rows, 150 columns (torch threads {data['threads']})",
+    )
+
+
 RENDERERS = {
+    "significance_screening": render_significance_screening,
     "text_levels": render_text_levels,
     "import_order": render_import_order,
     "categorical": render_categorical,
