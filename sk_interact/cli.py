@@ -791,6 +791,25 @@ def _option_hint(report: Exception | Warning) -> str:
     return ""
 
 
+#: Interactions ten columns have: when nothing is selected among more, the command
+#: line says what the correction for them asks of a p-value, and the remedy.
+MANY_INTERACTIONS = 45
+
+
+def _correction_note(n_tested: int, fdr: float) -> str:
+    """For a table of many interactions where nothing was selected: the p-value the
+    strongest would need after the correction for all of them, and the remedy (empty
+    for few interactions)."""
+    if n_tested <= MANY_INTERACTIONS:
+        return ""
+    return textwrap.fill(
+        f"Correcting for {n_tested} interactions, the first would need a p-value of "
+        f"{fdr / n_tested:.2g} or less. With many columns, choose a few on part of the "
+        "rows and test them on the rest (user guide, 'Many columns').",
+        width=88,
+    )
+
+
 def _fit_and_report(estimator, X, y):
     """Fit, print the time, the fit quality and the estimator's warnings (as
     ``warning:`` lines, not Python's source-line format); return the ranking."""
@@ -931,6 +950,9 @@ def _detect(args) -> int:
             _echo(f"{header}.\nThe {len(shown)} with the lowest q-values, not selected:")
     if len(shown):
         _echo(format_ranking(shown))
+    nothing = args.fdr is not None and not len(selected)
+    if note := (_correction_note(len(ranking), args.fdr) if nothing else ""):
+        _echo(note)
     _echo(textwrap.fill(_effect_note(estimator), width=88))
     if out is not None or plot is not None:
         _echo()

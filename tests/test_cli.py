@@ -578,6 +578,28 @@ def test_detect_fdr_must_be_a_fraction(tmp_path, capsys, value):
     assert "--fdr" in capsys.readouterr().err
 
 
+def test_detect_fdr_says_what_the_correction_asks_when_many_columns_select_nothing(
+    tmp_path, capsys
+):
+    # Twelve columns and a target of pure noise: 66 pairs, none selected. The command
+    # says what p-value the first would need after correcting for all of them, and
+    # points to the user guide's recipe; with 21 pairs (seven columns) it says nothing.
+    rng = np.random.RandomState(1)
+    frame = pd.DataFrame(rng.uniform(-1, 1, (300, 12)), columns=[f"c{i}" for i in range(12)])
+    frame["y"] = rng.randn(300)
+    for columns, note in ((12, True), (7, False)):
+        data = _write(tmp_path, f"noise{columns}.csv", frame.iloc[:, -columns - 1 :])
+        assert main(["detect", data, "--target", "y", "--fdr", "0.1", *FAST]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert out.count(" selected at false discovery rate 0.1 (q ≤ 0.1).") == 1
+        expected = (
+            "Correcting for 66 interactions, the first would need a p-value of 0.0015 or "
+            "less. With many columns, choose a few on part of the rows and test them on the "
+            "rest (user guide, 'Many columns')."
+        )
+        assert (expected in out) == note and ("Correcting for" in out) == note
+
+
 def test_detect_prints_the_estimators_warnings_as_lines(tmp_path, capsys):
     # A constant column and one that numbers the rows are named in "warning:" lines,
     # not in Python's warning format, each with the --drop that leaves it out.
