@@ -16,12 +16,16 @@ Functions (150 standard normal columns, 2,000 rows, normal noise of spread 0.3):
 * ``pair``: ``x0·x1 + sin(x2) + x3`` (one planted pair; development: probed before);
 * ``additive``: ``x0 + |x1| + sin(2·x2) + x3`` (no interaction; development);
 * ``two pairs``: ``0.8·x5·x6 + 0.5·x7·x8 + x9 + sin(x5)`` (written with this script,
-  held out: the recipe was not run on it before).
+  held out: the recipe was not run on it before);
+* ``pair, binary labels``: labels drawn with log-odds ``3·z``, ``z`` the standardized
+  ``pair`` function, as ``significance.py --task classification`` draws them (added
+  after the first run, and not run before it was added).
 
 Per function and way: runs, planted pairs found at FDR 0.1, runs with a false selection,
-false selections, the tested network's held-out R², and seconds per run.
+false selections, the tested network's held-out score (R², or accuracy for labels), and
+seconds per run.
 
-    python benchmarks/significance_screening.py      # about 10 minutes on 2 cores
+    python benchmarks/significance_screening.py      # about 13 minutes on 2 cores
 
 Writes ``benchmarks/results/significance_screening.json``.
 """
@@ -45,6 +49,7 @@ RESULTS = Path(__file__).parent / "results" / "significance_screening.json"
 N_ROWS, N_COLUMNS, N_KEPT, FDR = 2000, 150, 10, 0.1
 FUNCTIONS = {
     "pair": ([("x0", "x1")], lambda X: X.x0 * X.x1 + np.sin(X.x2) + X.x3),
+    "pair, binary labels": ([("x0", "x1")], lambda X: X.x0 * X.x1 + np.sin(X.x2) + X.x3),
     "additive": ([], lambda X: X.x0 + np.abs(X.x1) + np.sin(2 * X.x2) + X.x3),
     "two pairs": (
         [("x5", "x6"), ("x7", "x8")],
@@ -60,7 +65,11 @@ def table(name: str, seed: int):
         rng.normal(size=(N_ROWS, N_COLUMNS)), columns=[f"x{i}" for i in range(N_COLUMNS)]
     )
     planted, function = FUNCTIONS[name]
-    return X, function(X).to_numpy() + 0.3 * rng.normal(size=N_ROWS), planted
+    f = function(X).to_numpy()
+    if name.endswith("binary labels"):
+        z = (f - f.mean()) / f.std()
+        return X, (rng.random(N_ROWS) < 1 / (1 + np.exp(-3 * z))).astype(int), planted
+    return X, f + 0.3 * rng.normal(size=N_ROWS), planted
 
 
 def every_pair(X, y, seed: int):
@@ -99,7 +108,7 @@ def run(name: str, way: str, seed: int) -> dict:
         "found": sum(s in truth for s in selected),
         "false": sum(s not in truth for s in selected),
         "planted": len(truth),
-        "validation_r2": detector.validation_score_,
+        "validation_score": detector.validation_score_,
         "seconds": seconds,
     }
 
@@ -121,7 +130,7 @@ def summarize(runs: list[dict]) -> list[dict]:
                     "planted": sum(r["planted"] for r in these),
                     "runs_with_false": sum(r["false"] > 0 for r in these),
                     "false": sum(r["false"] for r in these),
-                    "validation_r2": float(np.mean([r["validation_r2"] for r in these])),
+                    "validation_score": float(np.mean([r["validation_score"] for r in these])),
                     "seconds": float(np.mean([r["seconds"] for r in these])),
                 }
             )
@@ -132,14 +141,14 @@ def print_table(summary: list[dict], threads: int) -> None:
     print(f"\nAt FDR {FDR}, {N_ROWS} rows, {N_COLUMNS} columns (torch threads: {threads})\n")
     print(
         "| function | way | runs | pairs tested | planted pairs found | runs with a false "
-        "selection | false selections | held-out R² | seconds per run |"
+        "selection | false selections | held-out score | seconds per run |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for s in summary:
         found = f"{s['found']} of {s['planted']}" if s["planted"] else "—"
         print(
             f"| {s['function']} | {s['way']} | {s['runs']} | {s['pairs_tested']} | {found} | "
-            f"{s['runs_with_false']} | {s['false']} | {s['validation_r2']:.3f} | "
+            f"{s['runs_with_false']} | {s['false']} | {s['validation_score']:.3f} | "
             f"{s['seconds']:.0f} |"
         )
 
@@ -163,7 +172,7 @@ def main(argv=None) -> None:
                 r = runs[-1]
                 print(
                     f"{name}, {way}, seed {seed}: selected {r['selected']} "
-                    f"(R² {r['validation_r2']:.3f}, {r['seconds']:.0f} s)",
+                    f"(score {r['validation_score']:.3f}, {r['seconds']:.0f} s)",
                     flush=True,
                 )
     summary = summarize(runs)
