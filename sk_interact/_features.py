@@ -520,21 +520,35 @@ class FeatureLayout:
         first level to its second) where every feature of the set has one, else as the
         block's largest entry.
         """
-        values = self.centre(values, columns)
-        flat = values.reshape(-1, values.shape[-1])
+        return self.reducer(owner, n_sets, columns)(values)
+
+    def reducer(
+        self, owner: np.ndarray, n_sets: int, columns
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """:meth:`reduce` for effects of the encoded sets ``columns``, planned once (the
+        centring, the directions and the blocks): for many arrays of effects of the same
+        sets (blocks of rows)."""
+        centre = self.centring(columns)
         contrast = np.array([np.prod(self.direction[np.atleast_1d(c)]) for c in columns])
         order = np.argsort(owner, kind="stable")
-        flat, owner, contrast = flat[:, order], np.asarray(owner)[order], contrast[order]
+        owner, contrast = np.asarray(owner)[order], contrast[order]
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-        out = np.zeros((len(flat), n_sets))
-        for start, stop in zip(starts, np.r_[starts[1:], len(owner)], strict=True):
-            block = flat[:, start:stop]
-            sign = np.sign(block[np.arange(len(block)), np.argmax(np.abs(block), axis=1)])
-            if contrast[start:stop].all():
-                along = np.sign(block @ contrast[start:stop])
-                sign = np.where(along != 0, along, sign)
-            out[:, owner[start]] = sign * np.sqrt((block**2).sum(axis=1))
-        return out.reshape(*values.shape[:-1], n_sets)
+        blocks = list(zip(starts, np.r_[starts[1:], len(owner)], strict=True))
+
+        def reduce(values: np.ndarray) -> np.ndarray:
+            values = centre(values)
+            flat = values.reshape(-1, values.shape[-1])[:, order]
+            out = np.zeros((len(flat), n_sets))
+            for start, stop in blocks:
+                block = flat[:, start:stop]
+                sign = np.sign(block[np.arange(len(block)), np.argmax(np.abs(block), axis=1)])
+                if contrast[start:stop].all():
+                    along = np.sign(block @ contrast[start:stop])
+                    sign = np.where(along != 0, along, sign)
+                out[:, owner[start]] = sign * np.sqrt((block**2).sum(axis=1))
+            return out.reshape(*values.shape[:-1], n_sets)
+
+        return reduce
 
     def reduce_matrix(self, H: np.ndarray) -> np.ndarray:
         """``(n, d_enc, d_enc)`` Hessians to ``(n, G, G)``: each block's signed root sum

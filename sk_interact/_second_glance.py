@@ -488,6 +488,7 @@ class SecondGlanceExplainer(
                 members, owner = layout.expand(feature_sets)
                 position = {s: m for m, s in enumerate(sets)}
                 picked = np.array([position[s] for s in members])
+                reduce = layout.reducer(owner, len(feature_sets), members)  # every block
             sum_signed = np.zeros(len(feature_sets))
             sum_abs = np.zeros(len(feature_sets))
             blocks = list(self._row_blocks(len(X), level))
@@ -495,7 +496,7 @@ class SecondGlanceExplainer(
                 values, J = self._effects(Z[rows], level, sets, self.hessian_method)
                 values = values.double().cpu().numpy()
                 if owner is not None:
-                    values = layout.reduce(values[:, picked], owner, len(feature_sets), members)
+                    values = reduce(values[:, picked])
                 sum_signed += values.sum(axis=0)
                 sum_abs += np.abs(values).sum(axis=0)
                 if level == 2 and J is not None:
